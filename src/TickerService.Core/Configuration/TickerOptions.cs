@@ -1,0 +1,116 @@
+using System.ComponentModel.DataAnnotations;
+
+using TickerService.Market;
+
+namespace TickerService.Configuration;
+
+/// <summary>The <c>Ticker</c> configuration section (SPEC section 6).</summary>
+public sealed class TickerOptions
+{
+    public const string Section = "Ticker";
+
+    /// <summary>The instruments the feed quotes. Empty means <see cref="DefaultInstruments.All"/>.</summary>
+    public List<InstrumentOptions> Instruments { get; set; } = [];
+
+    public FeedOptions Feed { get; set; } = new();
+
+    public MarketSessionOptions Session { get; set; } = new();
+
+    public LimitOptions Limits { get; set; } = new();
+
+    /// <summary>Origins allowed to embed the widget and call the hub; <c>*</c> allows any (never with credentials).</summary>
+    public List<string> AllowedOrigins { get; set; } = [];
+
+    /// <summary>Key for administrator routes; when empty those routes are off.</summary>
+    public string? AdminKey { get; set; }
+
+    /// <summary>The configured instruments, or the defaults when none are configured.</summary>
+    public IReadOnlyList<InstrumentOptions> EffectiveInstruments =>
+        Instruments.Count > 0 ? Instruments : DefaultInstruments.All;
+}
+
+public sealed class InstrumentOptions
+{
+    /// <summary>1 to 12 of A-Z 0-9 . - _ = (SPEC section 1).</summary>
+    [Required, RegularExpression(Symbols.Pattern)]
+    public string Symbol { get; set; } = "";
+
+    [Required]
+    public string Name { get; set; } = "";
+
+    public string Currency { get; set; } = "USD";
+
+    /// <summary>Smallest price step; every price is a whole number of them.</summary>
+    [Range(1e-8, 1e6)]
+    public decimal TickSize { get; set; } = 0.01m;
+
+    /// <summary>Opening price, also the first previous close.</summary>
+    [Range(1e-8, 1e9)]
+    public decimal StartPrice { get; set; }
+
+    /// <summary>Annualised volatility of the geometric Brownian motion (0.30 = 30 %).</summary>
+    [Range(0.0, 10.0)]
+    public double Volatility { get; set; } = 0.30;
+
+    /// <summary>Annualised drift of the geometric Brownian motion.</summary>
+    [Range(-10.0, 10.0)]
+    public double Drift { get; set; }
+
+    /// <summary>Typical distance between BUY (ask) and Sell (bid), in price units.</summary>
+    [Range(0.0, 1e6)]
+    public decimal Spread { get; set; } = 0.02m;
+
+    /// <summary>Shares or contracts traded in a typical session; also the first "Previous Vol.".</summary>
+    [Range(1, long.MaxValue)]
+    public long TypicalVolume { get; set; } = 10_000_000;
+
+    /// <summary>Trades come in whole lots of this size.</summary>
+    [Range(1, 1_000_000)]
+    public int LotSize { get; set; } = 100;
+}
+
+public enum FeedMode
+{
+    /// <summary>Quartz ticks the price simulator.</summary>
+    Simulator,
+
+    /// <summary>Nothing ticks on a schedule; code (a test, a tool) drives the feed.</summary>
+    Manual,
+}
+
+public sealed class FeedOptions
+{
+    public FeedMode Mode { get; set; } = FeedMode.Simulator;
+
+    /// <summary>Time between ticks; the default makes four ticks a second.</summary>
+    public TimeSpan TickInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>Seed of the price model; the same seed gives the same quotes. Empty: a random seed.</summary>
+    public int? Seed { get; set; }
+}
+
+public sealed class MarketSessionOptions
+{
+    /// <summary>
+    /// Quartz cron expression that opens a session. When the market is already open it rolls the
+    /// session (close then open): the default rolls at midnight and never closes.
+    /// </summary>
+    public string OpenCron { get; set; } = "0 0 0 * * ?";
+
+    /// <summary>Quartz cron expression that closes the session; empty: the market never closes.</summary>
+    public string? CloseCron { get; set; }
+
+    /// <summary>IANA or Windows time zone id the cron expressions are read in.</summary>
+    public string TimeZone { get; set; } = "UTC";
+}
+
+public sealed class LimitOptions
+{
+    /// <summary>How many symbols one connection may subscribe to at once.</summary>
+    [Range(1, 100_000)]
+    public int MaxSymbolsPerConnection { get; set; } = 200;
+
+    /// <summary>Live quote streams (<c>StreamQuotes</c>) one connection may hold at once.</summary>
+    [Range(1, 1_000)]
+    public int MaxStreamsPerConnection { get; set; } = 4;
+}

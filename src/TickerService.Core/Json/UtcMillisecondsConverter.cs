@@ -1,0 +1,33 @@
+using System.Globalization;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace TickerService.Json;
+
+/// <summary>
+/// Writes a UTC instant as ISO-8601 with exactly three fraction digits and a Z
+/// (<c>2026-11-27T23:00:00.120Z</c>); the default converter drops trailing zeros, which the
+/// SPEC's "with milliseconds" does not allow. Reads any ISO-8601 form.
+/// </summary>
+public sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
+{
+    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        var text = reader.GetString() ?? throw new JsonException("A timestamp must be an ISO-8601 string.");
+        if (!DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var value))
+        {
+            throw new JsonException($"'{text}' is not an ISO-8601 timestamp.");
+        }
+        return value.UtcDateTime;
+    }
+
+    public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
+    {
+        Span<byte> buffer = stackalloc byte[32];
+        var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;
+        utc.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
+        writer.WriteStringValue(buffer[..written]);
+    }
+}

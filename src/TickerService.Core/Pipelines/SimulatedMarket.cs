@@ -1,0 +1,76 @@
+using TickerService.Market;
+
+namespace TickerService.Pipelines;
+
+/// <summary>
+/// Drives the <see cref="QuoteFeed"/> from the <see cref="MarketSimulator"/>: what the Quartz jobs
+/// call, and what tests call directly. One lock makes ticks and session changes take turns.
+/// </summary>
+public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, TimeProvider time)
+{
+    private readonly Lock _gate = new();
+
+    public bool IsOpen
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return simulator.IsOpen;
+            }
+        }
+    }
+
+    /// <summary>Publishes every instrument's current state, so the cache has a snapshot before the first tick.</summary>
+    public void PublishSnapshot()
+    {
+        lock (_gate)
+        {
+            feed.Publish(simulator.Snapshot(Now()));
+        }
+    }
+
+    /// <summary>One tick: a quote per instrument while the market is open.</summary>
+    public IReadOnlyList<Quote> Tick()
+    {
+        lock (_gate)
+        {
+            var quotes = simulator.Tick(Now());
+            feed.Publish(quotes);
+            return quotes;
+        }
+    }
+
+    /// <summary>Opens (or rolls) the session and tells clients.</summary>
+    public void OpenSession()
+    {
+        lock (_gate)
+        {
+            var now = Now();
+            feed.Publish(simulator.OpenSession(now));
+            feed.PublishSession(new SessionEvent { State = SessionState.Open, At = now });
+        }
+    }
+
+    /// <summary>Closes the session and tells clients; nothing trades until it opens again.</summary>
+    public void CloseSession()
+    {
+        lock (_gate)
+        {
+            if (!simulator.IsOpen)
+            {
+                return;
+            }
+            var now = Now();
+            feed.Publish(simulator.CloseSession(now));
+            feed.PublishSession(new SessionEvent { State = SessionState.Closed, At = now });
+        }
+    }
+
+    // Quotes carry whole milliseconds, so what the wire carries is exactly what was made.
+    private DateTime Now()
+    {
+        var ticks = time.GetUtcNow().UtcTicks;
+        return new DateTime(ticks - ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc);
+    }
+}

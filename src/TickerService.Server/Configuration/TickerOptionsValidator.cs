@@ -1,0 +1,57 @@
+using System.ComponentModel.DataAnnotations;
+using Microsoft.Extensions.Options;
+using Quartz;
+using TickerService.Configuration;
+using TickerService.Server.Feed;
+
+namespace TickerService.Server.Configuration;
+
+/// <summary>Checks the whole <c>Ticker</c> section, nested instruments included, naming each bad key.</summary>
+internal sealed class TickerOptionsValidator : IValidateOptions<TickerOptions>
+{
+    public ValidateOptionsResult Validate(string? name, TickerOptions options)
+    {
+        var failures = new List<string>();
+        var instruments = options.EffectiveInstruments;
+        for (var i = 0; i < instruments.Count; i++)
+        {
+            Annotations(instruments[i], $"Ticker:Instruments:{i}", failures);
+            if (instruments[i].StartPrice <= 0)
+            {
+                failures.Add($"Ticker:Instruments:{i}:StartPrice must be positive.");
+            }
+        }
+        foreach (var duplicate in instruments.GroupBy(i => i.Symbol).Where(g => g.Count() > 1))
+        {
+            failures.Add($"Ticker:Instruments: symbol '{duplicate.Key}' is configured {duplicate.Count()} times.");
+        }
+
+        if (options.Feed.TickInterval < TimeSpan.FromMilliseconds(10))
+        {
+            failures.Add($"Ticker:Feed:TickInterval is {options.Feed.TickInterval}; it must be at least 10 ms.");
+        }
+        Annotations(options.Limits, "Ticker:Limits", failures);
+
+        if (!CronExpression.TryParse(options.Session.OpenCron, out _))
+        {
+            failures.Add($"Ticker:Session:OpenCron '{options.Session.OpenCron}' is not a Quartz cron expression (seconds minutes hours day-of-month month day-of-week).");
+        }
+        if (!string.IsNullOrWhiteSpace(options.Session.CloseCron) && !CronExpression.TryParse(options.Session.CloseCron, out _))
+        {
+            failures.Add($"Ticker:Session:CloseCron '{options.Session.CloseCron}' is not a Quartz cron expression.");
+        }
+        if (!SessionSchedule.TryFindTimeZone(options.Session.TimeZone, out _))
+        {
+            failures.Add($"Ticker:Session:TimeZone '{options.Session.TimeZone}' is not a known time zone id (for example UTC or America/New_York).");
+        }
+
+        return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    private static void Annotations(object target, string path, List<string> failures)
+    {
+        var results = new List<ValidationResult>();
+        Validator.TryValidateObject(target, new ValidationContext(target), results, validateAllProperties: true);
+        failures.AddRange(results.Select(r => $"{path}:{string.Join(",", r.MemberNames)}: {r.ErrorMessage}"));
+    }
+}

@@ -1,0 +1,35 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+using TickerService.Pipelines;
+
+namespace TickerService.Server.Health;
+
+/// <summary>Ready while the feed ticks: an open market must have published within a few tick intervals.</summary>
+internal sealed class FeedHealthCheck(QuoteFeed feed, SimulatedMarket market, TimeProvider time, IOptions<TickerOptions> options) : IHealthCheck
+{
+    // How many tick intervals may pass without a quote before the feed counts as stalled.
+    private const int MissedTicks = 20;
+    private static readonly TimeSpan MinimumGrace = TimeSpan.FromSeconds(5);
+
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        var feedOptions = options.Value.Feed;
+        if (feedOptions.Mode != FeedMode.Simulator)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy($"Feed mode {feedOptions.Mode}: ticks come from outside the schedule."));
+        }
+        if (!market.IsOpen)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("Market closed."));
+        }
+
+        var grace = feedOptions.TickInterval * MissedTicks;
+        grace = grace < MinimumGrace ? MinimumGrace : grace;
+        var last = feed.LastPublishedAt;
+        var age = last is null ? (TimeSpan?)null : time.GetUtcNow() - last.Value;
+        return Task.FromResult(age is { } a && a <= grace
+            ? HealthCheckResult.Healthy($"Last quote {a.TotalMilliseconds:F0} ms ago.")
+            : HealthCheckResult.Unhealthy(age is null ? "No quote published yet." : $"No quote for {age.Value.TotalSeconds:F1} s (allowed {grace.TotalSeconds:F1} s)."));
+    }
+}

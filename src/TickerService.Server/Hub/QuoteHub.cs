@@ -1,0 +1,63 @@
+using System.Runtime.CompilerServices;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+using TickerService.Market;
+using TickerService.Pipelines;
+
+namespace TickerService.Server.Hub;
+
+/// <summary>
+/// <c>/hubs/quotes</c> (SPEC section 2). Thin: it validates what the client sent and hands off to
+/// the broadcaster, the cache and the feed. A bad request becomes a <see cref="HubException"/>
+/// through <see cref="ClientErrorFilter"/>, and the connection stays up.
+/// </summary>
+public sealed class QuoteHub(
+    InstrumentCatalog catalog,
+    LastValueCache cache,
+    QuoteBroadcaster broadcaster,
+    QuoteFeed feed,
+    IOptions<TickerOptions> options) : Microsoft.AspNetCore.SignalR.Hub
+{
+    private static readonly object StreamCountKey = new();
+
+    private LimitOptions Limits => options.Value.Limits;
+
+    public IReadOnlyList<Instrument> GetInstruments() => catalog.Instruments;
+
+    /// <summary>
+    /// Joins the symbols and returns their latest quotes at once. The connection is subscribed
+    /// before the snapshot is read, so no update falls between them; an update may arrive twice
+    /// (in the snapshot and in <c>quotes</c>): keep the one with the higher <c>sequence</c>.
+    /// </summary>
+    public Quote[] Subscribe(string?[]? symbols)
+    {
+        var requested = catalog.Resolve(symbols, Limits.MaxSymbolsPerConnection);
+        broadcaster.Subscribe(Context.ConnectionId, requested, Limits.MaxSymbolsPerConnection);
+        return cache.Snapshot(requested);
+    }
+
+    public void Unsubscribe(string?[]? symbols)
+    {
+        var requested = catalog.Resolve(symbols, Limits.MaxSymbolsPerConnection);
+        broadcaster.Unsubscribe(Context.ConnectionId, requested);
+    }
+
+    /// <summary>
+    /// The same updates as a SignalR stream: the snapshot first, then every change, newest per
+    /// symbol when the reader falls behind. Checked here, before streaming starts, so a bad
+    /// request fails the call instead of an empty stream.
+    /// </summary>
+    public IAsyncEnumerable<Quote> StreamQuotes(string?[]? symbols, CancellationToken cancellationToken)
+    {
+        var requested = catalog.Resolve(symbols, Limits.MaxSymbolsPerConnection);
+        var streams = (StrongBox<int>)Context.Items.GetOrAdd(StreamCountKey, static _ => new StrongBox<int>());
+        if (Interlocked.Increment(ref streams.Value) > Limits.MaxStreamsPerConnection)
+        {
+            Interlocked.Decrement(ref streams.Value);
+            throw new ClientRequestException(
+                $"Too many quote streams: at most {Limits.MaxStreamsPerConnection} per connection. End one before starting another.");
+        }
+        return QuoteStream.ReadAsync(feed, catalog, requested, cache.Snapshot(requested), () => Interlocked.Decrement(ref streams.Value), cancellationToken);
+    }
+}
