@@ -37,14 +37,15 @@ public sealed class InstrumentCatalog
         }
 
         _indexBySymbol = index.ToFrozenDictionary(StringComparer.Ordinal);
-        Instruments = [.. Options.Select(o => new Instrument
+        // An array, not a collection expression's hidden type: MessagePack serializes the runtime type.
+        Instruments = Options.Select(o => new Instrument
         {
             Symbol = o.Symbol,
             Name = o.Name,
             Currency = o.Currency,
             TickSize = (double)o.TickSize,
             Decimals = o.TickSize.Scale,
-        })];
+        }).ToArray();
         All = SymbolSet.Of(Count, Enumerable.Range(0, Count));
     }
 

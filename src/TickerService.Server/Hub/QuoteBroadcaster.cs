@@ -6,20 +6,25 @@ using TickerService.Pipelines;
 namespace TickerService.Server.Hub;
 
 /// <summary>
-/// Fans every tick out to the subscribed connections. The feed only hands a batch over (kept
-/// newest-per-symbol until the fan-out loop takes it), so the feed never waits on a client.
-/// Connections with the same symbols form a <see cref="SubscriberGroup"/> that shares one
-/// serialized message per protocol; each connection's <see cref="ConnectionOutbox"/> keeps a
-/// slow reader from holding up the rest.
+/// Fans every tick out to the subscribed connections. The feed only queues the batch and returns,
+/// so it never waits on a client; one loop fans the batches out in order. Connections with the
+/// same symbols form a <see cref="SubscriberGroup"/> that shares one serialized message per
+/// protocol; each connection's <see cref="ConnectionOutbox"/> keeps a slow reader from holding
+/// up the rest.
 /// </summary>
 public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
 {
     private readonly InstrumentCatalog _catalog;
     private readonly ILogger<QuoteBroadcaster> _logger;
 
+    // The loop never waits on a client, so the queue stays short; should the CPU fall behind the
+    // feed this far, the queued ticks are merged into newest-per-symbol so memory stays bounded.
+    internal const int MaxQueuedBatches = 1024;
+
     private readonly Lock _pendingGate = new();
-    private readonly LatestQuoteBuffer _pending;
-    private SessionEvent? _pendingSession;
+    // Batches (IReadOnlyList<Quote>) and session events (SessionEvent), in the order published.
+    private readonly Queue<object> _pending = new();
+    private readonly LatestQuoteBuffer _overflow;
     private readonly SemaphoreSlim _signal = new(0, 1);
     private readonly CancellationTokenSource _stopping = new();
     private readonly Task _loop;
@@ -28,12 +33,13 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
     private readonly Dictionary<string, ConnectionOutbox> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<SymbolSet, SubscriberGroup> _groupsBySymbols = [];
     private SubscriberGroup[] _groups = [];
+    private int _disposed;
 
     public QuoteBroadcaster(InstrumentCatalog catalog, ILogger<QuoteBroadcaster> logger)
     {
         _catalog = catalog;
         _logger = logger;
-        _pending = new LatestQuoteBuffer(catalog);
+        _overflow = new LatestQuoteBuffer(catalog);
         _loop = Task.Run(FanOutLoopAsync);
     }
 
@@ -63,14 +69,15 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
         }
     }
 
-    // Called on the feed's thread: hand over and return.
+    // Called on the feed's thread: queue and return.
     public void OnQuotes(IReadOnlyList<Quote> batch)
     {
         lock (_pendingGate)
         {
-            foreach (var quote in batch)
+            _pending.Enqueue(batch);
+            if (_pending.Count > MaxQueuedBatches)
             {
-                _pending.Put(quote);
+                MergeQueue();
             }
         }
         Wake();
@@ -80,7 +87,7 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
     {
         lock (_pendingGate)
         {
-            _pendingSession = session;
+            _pending.Enqueue(session);
         }
         Wake();
     }
@@ -141,8 +148,13 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
         }
     }
 
+    // Idempotent: the container disposes this instance once as itself and once as an IQuoteConsumer.
     public void Dispose()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) == 1)
+        {
+            return;
+        }
         _stopping.Cancel();
         try
         {
@@ -215,31 +227,62 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
                 return;
             }
 
-            Quote[] batch;
-            SessionEvent? session;
-            lock (_pendingGate)
+            while (TryTake(out var item))
             {
-                batch = _pending.Drain();
-                session = _pendingSession;
-                _pendingSession = null;
-            }
-
-            try
-            {
-                if (session is not null)
+                try
                 {
-                    FanOutSession(session);
+                    if (item is SessionEvent session)
+                    {
+                        FanOutSession(session);
+                    }
+                    else if (item is IReadOnlyList<Quote> batch)
+                    {
+                        FanOut(batch as Quote[] ?? [.. batch]);
+                    }
                 }
-                if (batch.Length > 0)
+                catch (Exception exception)
                 {
-                    FanOut(batch);
+                    LogFanOutFailed(exception);
                 }
-            }
-            catch (Exception exception)
-            {
-                LogFanOutFailed(exception);
             }
         }
+    }
+
+    private bool TryTake(out object? item)
+    {
+        lock (_pendingGate)
+        {
+            return _pending.TryDequeue(out item);
+        }
+    }
+
+    // Pending lock held. Keeps the newest quote per symbol of everything queued, as one batch,
+    // after the newest session event.
+    private void MergeQueue()
+    {
+        var queued = 0L;
+        SessionEvent? lastSession = null;
+        while (_pending.TryDequeue(out var item))
+        {
+            if (item is SessionEvent session)
+            {
+                lastSession = session;
+                continue;
+            }
+            foreach (var quote in (IReadOnlyList<Quote>)item)
+            {
+                _overflow.Put(quote);
+                queued++;
+            }
+        }
+        var merged = _overflow.Drain();
+        Counters.AddConflated(queued - merged.Length);
+        if (lastSession is not null)
+        {
+            _pending.Enqueue(lastSession);
+        }
+        _pending.Enqueue(merged);
+        LogFellBehind(queued, merged.Length);
     }
 
     private void FanOut(Quote[] batch)
@@ -286,6 +329,9 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
             outbox.SendSession(message, session);
         }
     }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Broadcast fell more than MaxQueuedBatches ticks behind the feed: {Queued} queued quotes merged into the newest {Kept}")]
+    private partial void LogFellBehind(long queued, int kept);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Fanning out a tick failed; the next tick goes out as usual")]
     private partial void LogFanOutFailed(Exception exception);

@@ -1,0 +1,77 @@
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.AspNetCore.Hosting.Server;
+using Microsoft.AspNetCore.Hosting.Server.Features;
+using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
+using TickerService.Pipelines;
+using TickerService.Server.Hub;
+
+namespace TickerService.Tests.Infrastructure;
+
+/// <summary>
+/// The real service on Kestrel, 127.0.0.1, a free port. Only infrastructure is swapped: the feed
+/// is driven by the test (manual mode) with a pinned seed, unless a test asks for more.
+/// </summary>
+public class TickerServer : WebApplicationFactory<Program>
+{
+    public static readonly TimeSpan Timeout = TimeSpan.FromSeconds(15);
+
+    private readonly Dictionary<string, string?> _settings = new()
+    {
+        ["Ticker:Feed:Mode"] = "Manual",
+        ["Ticker:Feed:Seed"] = "42",
+        ["Logging:LogLevel:Default"] = "Warning",
+    };
+
+    public TickerServer()
+    {
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+    }
+
+    /// <summary>Sets a configuration key before the server starts.</summary>
+    public TickerServer With(string key, string? value)
+    {
+        _settings[key] = value;
+        return this;
+    }
+
+    public Uri BaseAddress
+    {
+        get
+        {
+            StartServer();
+            var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
+            return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
+        }
+    }
+
+    public Uri HubUrl => new(BaseAddress, HubExtensions.Path);
+
+    public SimulatedMarket Market => Services.GetRequiredService<SimulatedMarket>();
+
+    public QuoteBroadcaster Broadcaster => Services.GetRequiredService<QuoteBroadcaster>();
+
+    public HttpClient Http() => new() { BaseAddress = BaseAddress, Timeout = Timeout };
+
+    /// <summary>A started .NET SignalR client on the given protocol ("json" or "messagepack").</summary>
+    public async Task<QuoteClient> ConnectAsync(string protocol = "json")
+    {
+        var builder = new HubConnectionBuilder().WithUrl(HubUrl);
+        if (protocol == "messagepack")
+        {
+            builder.AddMessagePackProtocol();
+        }
+        var client = new QuoteClient(builder.Build());
+        await client.Connection.StartAsync().WaitAsync(Timeout);
+        return client;
+    }
+
+    protected override void ConfigureWebHost(IWebHostBuilder builder)
+    {
+        foreach (var (key, value) in _settings)
+        {
+            builder.UseSetting(key, value);
+        }
+    }
+}
