@@ -11,7 +11,6 @@ namespace TickerService.Json;
 /// </summary>
 public sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
 {
-    public const string Format = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
 
     public override DateTime Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
     {
@@ -23,11 +22,14 @@ public sealed class UtcMillisecondsConverter : JsonConverter<DateTime>
         return value.UtcDateTime;
     }
 
+    // The round-trip format "O" has a fast path that a custom format string lacks (16 ns against
+    // 115 ns a timestamp, docs/benchmarks.md); its first 23 characters are exactly ours but the Z.
     public override void Write(Utf8JsonWriter writer, DateTime value, JsonSerializerOptions options)
     {
-        Span<byte> buffer = stackalloc byte[32];
+        Span<byte> buffer = stackalloc byte[40];
         var utc = value.Kind == DateTimeKind.Local ? value.ToUniversalTime() : value;
-        utc.TryFormat(buffer, out var written, Format, CultureInfo.InvariantCulture);
-        writer.WriteStringValue(buffer[..written]);
+        utc.TryFormat(buffer, out _, "O", CultureInfo.InvariantCulture);
+        buffer[23] = (byte)'Z';
+        writer.WriteStringValue(buffer[..24]);
     }
 }

@@ -77,7 +77,8 @@ public sealed class QuoteInvariantTests
             Assert.True(q.Low <= q.Open && q.Open <= q.High, $"{q.Symbol} #{q.Sequence}: low {q.Low} open {q.Open} high {q.High}");
             Assert.True(q.Low <= q.Last && q.Last <= q.High, $"{q.Symbol} #{q.Sequence}: low {q.Low} last {q.Last} high {q.High}");
             Assert.Equal(Dec(q.Last) - Dec(q.PreviousClose), Dec(q.Change));
-            Assert.Equal(Math.Round(100 * (double)(Dec(q.Change) / Dec(q.PreviousClose)), 2), q.ChangePercent, 1e-9);
+            // Rounded to hundredths, halves away from zero, from the exact ratio.
+            Assert.Equal((double)Math.Round(100 * Dec(q.Change) / Dec(q.PreviousClose), 2, MidpointRounding.AwayFromZero), q.ChangePercent, 1e-9);
             Assert.True(q.Volume >= 0 && q.PreviousVolume >= 0);
             Assert.True(q.Session is "open" or "closed");
 
