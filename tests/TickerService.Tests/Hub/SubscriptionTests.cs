@@ -121,6 +121,34 @@ public sealed class SubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task ClientsWithTheSameSymbolsShareOneMessagePerTickWhateverTheirProtocol()
+    {
+        var clients = new List<QuoteClient>();
+        for (var i = 0; i < 10; i++)
+        {
+            var client = await _server.ConnectAsync(i % 2 == 0 ? "json" : "messagepack");
+            await client.SubscribeAsync(i < 8 ? "*" : "XOM");
+            clients.Add(client);
+        }
+        var counters = _server.Broadcaster.Counters;
+        var (messages, delivered) = (counters.Messages, counters.Delivered);
+
+        var ticked = _server.Market.Tick();
+        foreach (var client in clients)
+        {
+            await client.NextBatchAsync();
+        }
+
+        // Two groups (everything; XOM alone), so two messages, each serialized once per protocol by SignalR.
+        Assert.Equal(2, counters.Messages - messages);
+        Assert.Equal(8 * ticked.Count + 2, counters.Delivered - delivered);
+        foreach (var client in clients)
+        {
+            await client.DisposeAsync();
+        }
+    }
+
+    [Fact]
     public async Task DisconnectReleasesTheConnectionAndItsSubscriptions()
     {
         var client = await _server.ConnectAsync();
