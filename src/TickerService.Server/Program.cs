@@ -4,6 +4,7 @@ using TickerService.Server.Feed;
 using TickerService.Server.Health;
 using TickerService.Server.Hub;
 using TickerService.Server.Web;
+using TickerService.Server.Widget;
 
 var builder = WebApplication.CreateBuilder(args);
 
@@ -16,7 +17,7 @@ builder.Services.AddWidgetCors();
 
 var app = builder.Build();
 
-app.UseTickerStaticFiles();
+app.UseWidget();
 app.UseCors();
 app.MapQuoteHub();
 app.MapQuoteApi();

@@ -140,6 +140,15 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
         }
     }
 
+    /// <summary>Every connection's subscription, for diagnostics and tests.</summary>
+    public IReadOnlyList<SymbolSet> Subscriptions()
+    {
+        lock (_registryGate)
+        {
+            return [.. _connections.Values.Select(c => c.Symbols)];
+        }
+    }
+
     public SymbolSet SubscriptionOf(string connectionId)
     {
         lock (_registryGate)

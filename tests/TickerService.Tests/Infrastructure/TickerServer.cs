@@ -24,9 +24,18 @@ public class TickerServer : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public TickerServer()
+    /// <param name="port">0 for a free port; a fixed one to restart a server where clients expect it.</param>
+    public TickerServer(int port = 0)
     {
-        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+        UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
+    }
+
+    /// <summary>A port that was free a moment ago, for a server that must come back on the same address.</summary>
+    public static int FreePort()
+    {
+        using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
+        listener.Start();
+        return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     /// <summary>Sets a configuration key before the server starts.</summary>

@@ -1,0 +1,49 @@
+using System.Globalization;
+using Microsoft.Playwright;
+using TickerService.Tests.Infrastructure;
+
+namespace TickerService.Tests.Widget;
+
+/// <summary>The service goes away and comes back on the same address: the widget says so, and recovers by itself.</summary>
+public sealed class ReconnectTests(Chromium chromium) : IClassFixture<Chromium>
+{
+    [SkippableFact]
+    public async Task StoppingTheServiceMarksPricesStaleAndARestartBringsThemBackLive()
+    {
+        var port = TickerServer.FreePort();
+        var first = new TickerServer(port);
+        await using var site = await EmbeddingSite.StartAsync(WidgetPageTests.Page(first.BaseAddress, """
+            <market-quote symbol="XOM"></market-quote>
+            <market-ticker symbols="XOM,CVX"></market-ticker>
+            """));
+        await using var browser = await chromium.NewPageAsync();
+        var page = browser.Page;
+        await page.GotoAsync(site.Address.ToString());
+        var box = page.Locator("market-quote");
+        var tape = page.Locator("market-ticker");
+        await WidgetPageTests.Live(box);
+        await WidgetPageTests.Live(tape);
+
+        await first.DisposeAsync();
+
+        // Down: neither element may show its price as live.
+        await Assertions.Expect(box.Locator("[part~=badge]")).ToHaveTextAsync("Reconnecting", new() { Timeout = 5000 });
+        await Assertions.Expect(tape.Locator("[part~=badge]")).ToHaveTextAsync("Reconnecting", new() { Timeout = 5000 });
+        await Assertions.Expect(box.Locator("[part~=box]")).ToHaveClassAsync(new System.Text.RegularExpressions.Regex("stale"));
+        Assert.Equal("reconnecting", await box.EvaluateAsync<string>("(e) => e.state"));
+
+        // Back on the same port (a new process would start new sequences: the widget takes them).
+        await using var second = new TickerServer(port).With("Ticker:Feed:Seed", "7");
+        Assert.Equal(port, second.BaseAddress.Port);
+        await WidgetPageTests.Live(box);
+        await WidgetPageTests.Live(tape);
+
+        // Its subscriptions were restored on the new connection: updates flow again.
+        var ticked = second.Market.Tick();
+        var xom = ticked.Single(q => q.Symbol == "XOM");
+        await Assertions.Expect(box.Locator("[part~=buy]")).ToHaveTextAsync(xom.Buy.ToString("F2", CultureInfo.InvariantCulture));
+        var cvx = ticked.Single(q => q.Symbol == "CVX");
+        await Assertions.Expect(tape.Locator("[part~=list]").First.Locator("[part~=last]").Nth(1))
+            .ToHaveTextAsync(cvx.Last.ToString("F2", CultureInfo.InvariantCulture));
+    }
+}

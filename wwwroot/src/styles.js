@@ -1,0 +1,148 @@
+// The look of both elements. Everything a page may restyle is a custom property on :host (with
+// its default here) or a ::part; nothing leaks in or out of the shadow root.
+export const base = `
+:host {
+  --ticker-font: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
+  --ticker-bg: #ffffff;
+  --ticker-fg: #1b1f24;
+  --ticker-muted: #5b6470;
+  --ticker-border: #d8dde3;
+  --ticker-radius: 6px;
+  --ticker-up: #137333;
+  --ticker-down: #c5221f;
+  --ticker-stale: #8a929b;
+  --ticker-flash-up: rgba(19, 115, 51, 0.18);
+  --ticker-flash-down: rgba(197, 34, 31, 0.18);
+  --ticker-badge-bg: #eef1f4;
+  --ticker-focus: #1a73e8;
+  display: block;
+  color: var(--ticker-fg);
+  font-family: var(--ticker-font);
+  contain: content;
+}
+:host([hidden]) { display: none; }
+:host([theme="dark"]) {
+  --ticker-bg: #15191e;
+  --ticker-fg: #e8eaed;
+  --ticker-muted: #9aa3ad;
+  --ticker-border: #2f363e;
+  --ticker-up: #5bd47f;
+  --ticker-down: #ff7b72;
+  --ticker-stale: #6b737c;
+  --ticker-flash-up: rgba(91, 212, 127, 0.22);
+  --ticker-flash-down: rgba(255, 123, 114, 0.22);
+  --ticker-badge-bg: #262c33;
+  --ticker-focus: #8ab4f8;
+}
+@media (prefers-color-scheme: dark) {
+  :host([theme="auto"]) {
+    --ticker-bg: #15191e;
+    --ticker-fg: #e8eaed;
+    --ticker-muted: #9aa3ad;
+    --ticker-border: #2f363e;
+    --ticker-up: #5bd47f;
+    --ticker-down: #ff7b72;
+    --ticker-stale: #6b737c;
+    --ticker-flash-up: rgba(91, 212, 127, 0.22);
+    --ticker-flash-down: rgba(255, 123, 114, 0.22);
+    --ticker-badge-bg: #262c33;
+    --ticker-focus: #8ab4f8;
+  }
+}
+.up { color: var(--ticker-up); }
+.down { color: var(--ticker-down); }
+.badge {
+  display: inline-block;
+  padding: 0.05em 0.45em;
+  border-radius: 999px;
+  background: var(--ticker-badge-bg);
+  color: var(--ticker-muted);
+  font-size: 0.72em;
+  font-weight: 600;
+  letter-spacing: 0.02em;
+  text-transform: uppercase;
+  white-space: nowrap;
+}
+.badge[data-state="live"] { color: var(--ticker-up); }
+.badge[data-state="stale"], .badge[data-state="reconnecting"] { color: var(--ticker-down); }
+.visually-hidden {
+  position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
+  overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
+}
+/* A price that is not live is greyed: it must never pass for a live one. */
+.stale .value, .stale .up, .stale .down { color: var(--ticker-stale); }
+`;
+
+export const quote = `
+.box {
+  container-type: inline-size;
+  min-width: 200px;
+  box-sizing: border-box;
+  padding: 0.75rem 0.9rem;
+  background: var(--ticker-bg);
+  border: 1px solid var(--ticker-border);
+  border-radius: var(--ticker-radius);
+  font-variant-numeric: tabular-nums;
+}
+.header { display: flex; flex-wrap: wrap; align-items: baseline; gap: 0.25rem 0.6rem; margin: 0 0 0.5rem; }
+.name { font-weight: 700; font-size: 1.05rem; margin: 0; }
+.change { font-weight: 700; }
+.badge { margin-inline-start: auto; }
+.fields { display: grid; grid-template-columns: 1fr; gap: 0.2rem; margin: 0 0 0.6rem; }
+.fields div, .book div { display: flex; gap: 0.4rem; align-items: baseline; justify-content: space-between; white-space: nowrap; }
+dt { color: var(--ticker-muted); font-size: 0.85rem; }
+dd { margin: 0; font-weight: 600; }
+.book { display: grid; grid-template-columns: 1fr 1fr; gap: 0.4rem; margin: 0; }
+.book div { padding: 0.35rem 0.5rem; border-radius: calc(var(--ticker-radius) - 2px); background: var(--ticker-badge-bg); }
+.book dt { font-weight: 700; color: var(--ticker-fg); }
+.book dd { font-size: 1.05rem; }
+.error { color: var(--ticker-down); font-size: 0.9rem; margin: 0.5rem 0 0; }
+/* Wide: the stock box's one line of Open, Trading Vol., Previous Vol. */
+@container (min-width: 480px) {
+  .fields { grid-template-columns: repeat(3, auto); justify-content: start; column-gap: 1.5rem; }
+  .fields div { justify-content: flex-start; }
+}
+@container (max-width: 240px) {
+  .book { grid-template-columns: 1fr; }
+}
+`;
+
+export const ticker = `
+.tape {
+  display: flex;
+  align-items: center;
+  gap: 0.5rem;
+  min-width: 200px;
+  box-sizing: border-box;
+  padding: 0.35rem 0.5rem;
+  background: var(--ticker-bg);
+  border: 1px solid var(--ticker-border);
+  border-radius: var(--ticker-radius);
+  font-variant-numeric: tabular-nums;
+}
+.viewport { flex: 1; overflow: hidden; min-width: 0; }
+.track { display: flex; width: max-content; animation: scroll var(--ticker-duration, 30s) linear infinite; }
+.list { display: flex; gap: 1.5rem; margin: 0; padding: 0 1.5rem 0 0; list-style: none; }
+.item { display: flex; gap: 0.4rem; white-space: nowrap; }
+.symbol { font-weight: 700; }
+.tape:hover .track, .tape:focus-within .track, .tape.paused .track { animation-play-state: paused; }
+button {
+  flex: none;
+  font: inherit;
+  font-size: 0.8rem;
+  color: var(--ticker-fg);
+  background: var(--ticker-badge-bg);
+  border: 1px solid var(--ticker-border);
+  border-radius: calc(var(--ticker-radius) - 2px);
+  padding: 0.15rem 0.5rem;
+  cursor: pointer;
+}
+button:focus-visible { outline: 2px solid var(--ticker-focus); outline-offset: 1px; }
+@keyframes scroll { from { transform: translateX(0); } to { transform: translateX(-50%); } }
+/* Without motion the tape is a static list that wraps; the copy that made the loop is dropped. */
+@media (prefers-reduced-motion: reduce) {
+  .track { animation: none; width: auto; }
+  .list { flex-wrap: wrap; row-gap: 0.25rem; }
+  .list[aria-hidden="true"], button.pause { display: none; }
+}
+`;

@@ -1,0 +1,258 @@
+// One SignalR connection per server, shared by every element on the page that names that server:
+// one subscription set (the union of what the elements show), one timer, one reconnect loop.
+import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+
+const HubPath = "hubs/quotes";
+const StaleCheckMs = 1000;
+export const DefaultStaleAfterMs = 5000;
+
+/** Reconnect delay: exponential from 0.5 s to 30 s, with jitter so a restarted server is not stampeded. */
+export function backoff(attempt) {
+  const ceiling = Math.min(30_000, 500 * 2 ** Math.min(attempt, 6));
+  return ceiling / 2 + Math.random() * (ceiling / 2);
+}
+
+const sleep = ms => new Promise(resolve => setTimeout(resolve, ms));
+
+export class TickerConnection {
+  static #byServer = new Map();
+
+  /** The page's connection to a server (a base URL such as https://ticker.example.com/). */
+  static for(server) {
+    const key = new URL(server, document.baseURI).href;
+    let connection = TickerConnection.#byServer.get(key);
+    if (!connection) {
+      connection = new TickerConnection(key);
+      TickerConnection.#byServer.set(key, connection);
+    }
+    return connection;
+  }
+
+  #hub;
+  #members = new Map(); // element -> its symbols (a Set; "*" for every instrument)
+  #onServer = new Set(); // symbols this connection is subscribed to on the server
+  #latest = new Map(); // symbol -> newest quote
+  #seen = new Map(); // symbol -> highest sequence on this connection (reset on reconnect)
+  #instruments = new Map();
+  #state = "connecting";
+  #market = "open";
+  #lastMessageAt = 0;
+  #timer = 0;
+  #flushQueued = false;
+  #starting = false;
+
+  constructor(server) {
+    this.server = server;
+    this.#hub = new HubConnectionBuilder()
+      .withUrl(new URL(HubPath, server).href, { withCredentials: false })
+      // Never give up: the client's default stops after four tries.
+      .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => backoff(context.previousRetryCount) })
+      .configureLogging(LogLevel.None)
+      .build();
+    this.#hub.on("quotes", quotes => this.#receive(quotes));
+    this.#hub.on("session", session => this.#setMarket(session.state));
+    this.#hub.onreconnecting(() => this.#lost());
+    this.#hub.onreconnected(() => this.#connected());
+    this.#hub.onclose(() => {
+      this.#lost();
+      this.#start();
+    });
+    this.#start();
+  }
+
+  /** connecting, live, stale or reconnecting. */
+  get state() {
+    return this.#state;
+  }
+
+  /** open or closed. */
+  get market() {
+    return this.#market;
+  }
+
+  instrument(symbol) {
+    return this.#instruments.get(symbol);
+  }
+
+  latest(symbol) {
+    return this.#latest.get(symbol);
+  }
+
+  /** Symbols an element asked for that the server does not quote (shown as an error by the element). */
+  unknown(symbols) {
+    return this.#instruments.size === 0 ? [] : [...symbols].filter(s => s !== "*" && !this.#instruments.has(s));
+  }
+
+  /** What "*" or a list stands for, once the instruments are known. */
+  expand(symbols) {
+    const result = [];
+    for (const symbol of symbols) {
+      if (symbol === "*") {
+        result.push(...this.#instruments.keys());
+      } else if (this.#instruments.has(symbol)) {
+        result.push(symbol);
+      }
+    }
+    return [...new Set(result)];
+  }
+
+  join(element, symbols) {
+    this.#members.set(element, new Set(symbols));
+    for (const symbol of this.expand(symbols)) {
+      const quote = this.#latest.get(symbol);
+      if (quote) {
+        element.onQuote(quote); // paint at once from what the page already has
+      }
+    }
+    if (!this.#timer) {
+      this.#timer = setInterval(() => this.#checkStale(), StaleCheckMs);
+    }
+    this.#scheduleFlush();
+  }
+
+  leave(element) {
+    this.#members.delete(element);
+    if (this.#members.size === 0 && this.#timer) {
+      clearInterval(this.#timer);
+      this.#timer = 0;
+    }
+    this.#scheduleFlush();
+  }
+
+  async #start() {
+    if (this.#starting) {
+      return;
+    }
+    this.#starting = true;
+    for (let attempt = 0; ; attempt++) {
+      try {
+        await this.#hub.start();
+        break;
+      } catch {
+        // A failed first start is retried like a lost connection: forever, with back-off.
+        this.#setState(this.#instruments.size === 0 ? "connecting" : "reconnecting");
+        await sleep(backoff(attempt));
+      }
+    }
+    this.#starting = false;
+    await this.#connected();
+  }
+
+  async #connected() {
+    try {
+      const instruments = await this.#hub.invoke("GetInstruments");
+      for (const instrument of instruments) {
+        this.#instruments.set(instrument.symbol, instrument);
+      }
+      // A new connection (a restarted server, even) starts its own sequences: the snapshot decides.
+      this.#onServer.clear();
+      this.#seen.clear();
+      this.#lastMessageAt = Date.now();
+      this.#setState("live");
+      for (const element of this.#members.keys()) {
+        element.onInstruments();
+      }
+      await this.#flush();
+    } catch {
+      // Dropped again before it was ready: the reconnect handlers take it from here.
+    }
+  }
+
+  #lost() {
+    this.#onServer.clear();
+    this.#setState("reconnecting");
+  }
+
+  #scheduleFlush() {
+    if (!this.#flushQueued) {
+      // Elements added in one burst (a page's parse) become one Subscribe call.
+      this.#flushQueued = true;
+      queueMicrotask(() => {
+        this.#flushQueued = false;
+        this.#flush();
+      });
+    }
+  }
+
+  async #flush() {
+    if (this.#hub.state !== HubConnectionState.Connected || this.#instruments.size === 0) {
+      return; // the next connect subscribes everything wanted
+    }
+    const wanted = new Set();
+    for (const symbols of this.#members.values()) {
+      this.expand(symbols).forEach(symbol => wanted.add(symbol));
+    }
+    const add = [...wanted].filter(symbol => !this.#onServer.has(symbol));
+    const remove = [...this.#onServer].filter(symbol => !wanted.has(symbol));
+    add.forEach(symbol => this.#onServer.add(symbol));
+    remove.forEach(symbol => {
+      this.#onServer.delete(symbol);
+      this.#latest.delete(symbol);
+    });
+    try {
+      if (remove.length > 0) {
+        await this.#hub.invoke("Unsubscribe", remove);
+      }
+      if (add.length > 0) {
+        this.#receive(await this.#hub.invoke("Subscribe", add));
+      }
+    } catch {
+      add.forEach(symbol => this.#onServer.delete(symbol)); // retried at the next connect
+    }
+  }
+
+  #receive(quotes) {
+    this.#lastMessageAt = Date.now();
+    if (this.#state === "stale") {
+      this.#setState("live");
+    }
+    for (const quote of quotes) {
+      // The snapshot and the first update may carry the same quote: keep the newer.
+      if ((this.#seen.get(quote.symbol) ?? 0) >= quote.sequence) {
+        continue;
+      }
+      this.#seen.set(quote.symbol, quote.sequence);
+      this.#latest.set(quote.symbol, quote);
+      this.#setMarket(quote.session);
+      for (const [element, symbols] of this.#members) {
+        if (symbols.has(quote.symbol) || symbols.has("*")) {
+          element.onQuote(quote);
+        }
+      }
+    }
+  }
+
+  #checkStale() {
+    if (this.#state !== "live" || this.#market !== "open") {
+      return;
+    }
+    let staleAfter = DefaultStaleAfterMs;
+    for (const element of this.#members.keys()) {
+      staleAfter = Math.min(staleAfter, element.staleAfter ?? DefaultStaleAfterMs);
+    }
+    if (Date.now() - this.#lastMessageAt > staleAfter) {
+      this.#setState("stale");
+    }
+  }
+
+  #setMarket(market) {
+    if (market && market !== this.#market) {
+      this.#market = market;
+      this.#lastMessageAt = Date.now();
+      this.#notify();
+    }
+  }
+
+  #setState(state) {
+    if (state !== this.#state) {
+      this.#state = state;
+      this.#notify();
+    }
+  }
+
+  #notify() {
+    for (const element of this.#members.keys()) {
+      element.onConnectionState();
+    }
+  }
+}

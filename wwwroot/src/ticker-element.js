@@ -1,0 +1,197 @@
+// What <market-quote> and <market-ticker> share: the server, locale and theme attributes, the shared
+// connection, the state (a read-only property, a :state() for CSS, a statechange event) and the
+// quote event.
+import { DefaultStaleAfterMs, TickerConnection } from "./ticker-connection.js";
+
+let scriptServer = null;
+
+/** Where ticker.js came from: the default server. Captured while the script runs. */
+export function captureScriptServer() {
+  const src = document.currentScript?.src;
+  scriptServer = src ? new URL("./", src).href : new URL("./", document.baseURI).href;
+}
+
+const States = ["connecting", "live", "stale", "reconnecting", "closed", "replay"];
+
+export class TickerElement extends HTMLElement {
+  static sharedAttributes = ["server", "locale", "theme", "stale-after"];
+
+  #internals = this.attachInternals();
+  #connection = null;
+  #state = "connecting";
+  #updateQueued = false;
+
+  constructor(styles) {
+    super();
+    const root = this.attachShadow({ mode: "open" });
+    if ("adoptedStyleSheets" in root && typeof CSSStyleSheet === "function" && "replaceSync" in CSSStyleSheet.prototype) {
+      root.adoptedStyleSheets = styles.map(css => sheet(css));
+    } else {
+      root.innerHTML = styles.map(css => `<style>${css}</style>`).join("");
+    }
+  }
+
+  get server() {
+    return this.getAttribute("server") ?? scriptServer ?? new URL("./", document.baseURI).href;
+  }
+  set server(value) {
+    this.#reflect("server", value);
+  }
+
+  get locale() {
+    return this.getAttribute("locale") ?? undefined;
+  }
+  set locale(value) {
+    this.#reflect("locale", value);
+  }
+
+  get theme() {
+    return this.getAttribute("theme") ?? "light";
+  }
+  set theme(value) {
+    this.#reflect("theme", value);
+  }
+
+  /** Milliseconds without an update, while the market is open, before prices count as stale. */
+  get staleAfter() {
+    const value = Number(this.getAttribute("stale-after"));
+    return Number.isFinite(value) && value > 0 ? value : DefaultStaleAfterMs;
+  }
+  set staleAfter(value) {
+    this.#reflect("stale-after", value);
+  }
+
+  /** connecting, live, stale, reconnecting, closed (market closed) or replay. */
+  get state() {
+    return this.#state;
+  }
+
+  get connection() {
+    return this.#connection;
+  }
+
+  connectedCallback() {
+    this.render();
+    this.#join();
+  }
+
+  disconnectedCallback() {
+    this.#connection?.leave(this);
+    this.#connection = null;
+  }
+
+  attributeChangedCallback(name, oldValue, newValue) {
+    if (oldValue === newValue || !this.isConnected) {
+      return;
+    }
+    this.dirty.add(name);
+    if (!this.#updateQueued) {
+      // Several attributes set in a row become one update.
+      this.#updateQueued = true;
+      queueMicrotask(() => {
+        this.#updateQueued = false;
+        const changed = new Set(this.dirty);
+        this.dirty.clear();
+        if (changed.has("server")) {
+          this.#connection?.leave(this);
+          this.#join();
+        } else if (this.symbolsChanged(changed)) {
+          this.#connection?.join(this, this.wantedSymbols());
+        }
+        this.attributesChanged(changed);
+        this.onConnectionState();
+      });
+    }
+  }
+
+  dirty = new Set();
+
+  /** The symbols this element shows ("*" for all). */
+  wantedSymbols() {
+    return [];
+  }
+
+  symbolsChanged() {
+    return false;
+  }
+
+  /** Called with the names of attributes that changed, after the subscription is settled. */
+  attributesChanged() {}
+
+  /** Builds the shadow DOM; called once when the element first connects. */
+  render() {}
+
+  /** Paints a quote; called by the connection. */
+  paint() {}
+
+  decimals(symbol) {
+    return this.#connection?.instrument(symbol)?.decimals ?? 2;
+  }
+
+  onQuote(quote) {
+    this.paint(quote);
+    this.dispatchEvent(new CustomEvent("quote", { detail: quote, bubbles: true, composed: true }));
+  }
+
+  onInstruments() {
+    this.attributesChanged(new Set(["symbol", "symbols"]));
+  }
+
+  onConnectionState() {
+    const connection = this.#connection;
+    let state = connection?.state ?? "connecting";
+    if (state === "live" && connection.market === "closed") {
+      state = "closed";
+    }
+    if (state === this.#state) {
+      return;
+    }
+    for (const known of States) {
+      this.#internals.states?.delete(known);
+    }
+    this.#internals.states?.add(state);
+    const previous = this.#state;
+    this.#state = state;
+    this.stateChanged(state, previous);
+    this.dispatchEvent(new CustomEvent("statechange", { detail: { state, previous }, bubbles: true, composed: true }));
+  }
+
+  /** Shows the state; stale prices are greyed and badged, never shown as live. */
+  stateChanged() {}
+
+  #join() {
+    this.#connection = TickerConnection.for(this.server);
+    this.#connection.join(this, this.wantedSymbols());
+    this.#internals.states?.add(this.#state);
+    this.onConnectionState();
+  }
+
+  #reflect(name, value) {
+    if (value === null || value === undefined) {
+      this.removeAttribute(name);
+    } else {
+      this.setAttribute(name, String(value));
+    }
+  }
+}
+
+const sheets = new Map();
+function sheet(css) {
+  let result = sheets.get(css);
+  if (!result) {
+    result = new CSSStyleSheet();
+    result.replaceSync(css);
+    sheets.set(css, result);
+  }
+  return result;
+}
+
+/** The text a state shows to people. */
+export const StateLabels = {
+  connecting: "Connecting",
+  live: "Live",
+  stale: "Stale",
+  reconnecting: "Reconnecting",
+  closed: "Market closed",
+  replay: "Replay",
+};
