@@ -22,6 +22,8 @@ public sealed class Chromium : IAsyncLifetime
         {
             return;
         }
+        // Browser round trips on a busy 2-core machine: wait as long as the rest of the suite does.
+        Assertions.SetDefaultExpectTimeout((float)TickerServer.Timeout.TotalMilliseconds);
         _playwright = await Playwright.CreateAsync();
         Browser = await _playwright.Chromium.LaunchAsync(new BrowserTypeLaunchOptions
         {

@@ -46,4 +46,25 @@ public sealed class ReconnectTests(Chromium chromium) : IClassFixture<Chromium>
         await Assertions.Expect(tape.Locator("[part~=list]").First.Locator("[part~=last]").Nth(1))
             .ToHaveTextAsync(cvx.Last.ToString("F2", CultureInfo.InvariantCulture));
     }
+
+    [SkippableFact]
+    public async Task AFailedFirstStartIsRetriedUntilTheServiceComesUp()
+    {
+        var port = TickerServer.FreePort();
+        var server = new Uri($"http://127.0.0.1:{port}/");
+        await using var script = new TickerServer();
+        // The script comes from a running service; the element's server attribute names one not up yet.
+        await using var site = await EmbeddingSite.StartAsync(WidgetPageTests.Page(script.BaseAddress, $$"""<market-quote symbol="CVX" server="{{server}}"></market-quote>"""));
+        await using var browser = await chromium.NewPageAsync();
+        var page = browser.Page;
+        await page.GotoAsync(site.Address.ToString());
+        var box = page.Locator("market-quote");
+        await Assertions.Expect(box.Locator("[part~=badge]")).ToHaveTextAsync("Connecting");
+
+        await using var late = new TickerServer(port);
+        Assert.Equal(port, late.BaseAddress.Port);
+
+        await WidgetPageTests.Live(box);
+        Assert.Equal("Chevron", await box.Locator("[part~=name]").TextContentAsync());
+    }
 }
