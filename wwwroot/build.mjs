@@ -1,6 +1,6 @@
 // Bundles src/index.js and the SignalR client into one minified script, writes it precompressed
 // (.gz and .br, so the server never compresses it per request), and refuses a bundle over the size
-// budget. Usage: node build.mjs <outfile>   (the .NET build passes obj/.../ticker.js)
+// budget. Usage: node build.mjs <outfile>   (the .NET build passes obj/widget/ticker.js)
 import { build } from "esbuild";
 import { readFileSync, writeFileSync } from "node:fs";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";

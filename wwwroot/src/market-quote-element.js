@@ -2,7 +2,7 @@
 // Previous Vol., BUY (ask) and Sell (bid).
 import * as format from "./format.js";
 import * as styles from "./styles.js";
-import { StateLabels, TickerElement } from "./ticker-element.js";
+import { TickerElement } from "./ticker-element.js";
 
 const template = document.createElement("template");
 template.innerHTML = `
@@ -73,6 +73,7 @@ export class MarketQuoteElement extends TickerElement {
       open: part("open"), volume: part("volume"), previousVolume: part("previous-volume"),
       buy: part("buy"), sell: part("sell"), error: part("error"),
     };
+    this.statusParts = { badge: this.#parts.badge, frame: this.#parts.box };
     this.#showSymbol();
     this.stateChanged(this.state);
   }
@@ -127,15 +128,6 @@ export class MarketQuoteElement extends TickerElement {
       this.#parts.error.textContent = `Unknown symbol: ${unknown.join(", ")}`;
     }
     super.onInstruments();
-  }
-
-  stateChanged(state) {
-    if (!this.#parts) {
-      return;
-    }
-    this.#parts.badge.textContent = StateLabels[state];
-    this.#parts.badge.dataset.state = state;
-    this.#parts.box.classList.toggle("stale", state !== "live" && state !== "replay");
   }
 
   #showSymbol() {

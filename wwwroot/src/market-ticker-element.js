@@ -3,7 +3,7 @@
 // static list that wraps. role="marquee": its updates are not announced.
 import * as format from "./format.js";
 import * as styles from "./styles.js";
-import { StateLabels, TickerElement } from "./ticker-element.js";
+import { TickerElement } from "./ticker-element.js";
 
 const DefaultSpeed = 60; // pixels a second
 
@@ -85,6 +85,7 @@ export class MarketTickerElement extends TickerElement {
     this.#parts.pause.addEventListener("click", () => (this.paused = !this.paused));
     this.#resize = new ResizeObserver(() => this.#pace());
     this.#resize.observe(this.#parts.visible);
+    this.statusParts = { badge: this.#parts.badge, frame: this.#parts.tape };
     this.#layout();
     this.stateChanged(this.state);
   }
@@ -128,15 +129,6 @@ export class MarketTickerElement extends TickerElement {
       copy.change.className = `change value ${direction}`;
       copy.item.setAttribute("aria-label", `${quote.name}: ${last}, change ${change}`);
     }
-  }
-
-  stateChanged(state) {
-    if (!this.#parts) {
-      return;
-    }
-    this.#parts.badge.textContent = StateLabels[state];
-    this.#parts.badge.dataset.state = state;
-    this.#parts.tape.classList.toggle("stale", state !== "live" && state !== "replay");
   }
 
   #symbolList() {

@@ -1,5 +1,21 @@
 // The look of both elements. Everything a page may restyle is a custom property on :host (with
 // its default here) or a ::part; nothing leaks in or out of the shadow root.
+
+// The dark theme's values, for theme="dark" and for theme="auto" on a dark system.
+const dark = `
+  --ticker-bg: #15191e;
+  --ticker-fg: #e8eaed;
+  --ticker-muted: #9aa3ad;
+  --ticker-border: #2f363e;
+  --ticker-up: #5bd47f;
+  --ticker-down: #ff7b72;
+  --ticker-stale: #6b737c;
+  --ticker-flash-up: rgba(91, 212, 127, 0.22);
+  --ticker-flash-down: rgba(255, 123, 114, 0.22);
+  --ticker-badge-bg: #262c33;
+  --ticker-focus: #8ab4f8;
+`;
+
 export const base = `
 :host {
   --ticker-font: system-ui, -apple-system, "Segoe UI", Roboto, sans-serif;
@@ -21,33 +37,9 @@ export const base = `
   contain: content;
 }
 :host([hidden]) { display: none; }
-:host([theme="dark"]) {
-  --ticker-bg: #15191e;
-  --ticker-fg: #e8eaed;
-  --ticker-muted: #9aa3ad;
-  --ticker-border: #2f363e;
-  --ticker-up: #5bd47f;
-  --ticker-down: #ff7b72;
-  --ticker-stale: #6b737c;
-  --ticker-flash-up: rgba(91, 212, 127, 0.22);
-  --ticker-flash-down: rgba(255, 123, 114, 0.22);
-  --ticker-badge-bg: #262c33;
-  --ticker-focus: #8ab4f8;
-}
+:host([theme="dark"]) {${dark}}
 @media (prefers-color-scheme: dark) {
-  :host([theme="auto"]) {
-    --ticker-bg: #15191e;
-    --ticker-fg: #e8eaed;
-    --ticker-muted: #9aa3ad;
-    --ticker-border: #2f363e;
-    --ticker-up: #5bd47f;
-    --ticker-down: #ff7b72;
-    --ticker-stale: #6b737c;
-    --ticker-flash-up: rgba(91, 212, 127, 0.22);
-    --ticker-flash-down: rgba(255, 123, 114, 0.22);
-    --ticker-badge-bg: #262c33;
-    --ticker-focus: #8ab4f8;
-  }
+  :host([theme="auto"]) {${dark}}
 }
 .up { color: var(--ticker-up); }
 .down { color: var(--ticker-down); }

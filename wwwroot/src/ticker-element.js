@@ -156,8 +156,19 @@ export class TickerElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent("statechange", { detail: { state, previous }, bubbles: true, composed: true }));
   }
 
-  /** Shows the state; stale prices are greyed and badged, never shown as live. */
-  stateChanged() {}
+  /** The badge and the frame that show the state; a subclass's render() sets them. */
+  statusParts = null;
+
+  /** Shows the state: a price that is not live is greyed and badged, never shown as live. */
+  stateChanged(state) {
+    if (!this.statusParts) {
+      return;
+    }
+    const { badge, frame } = this.statusParts;
+    badge.textContent = StateLabels[state];
+    badge.dataset.state = state;
+    frame.classList.toggle("stale", state !== "live" && state !== "replay");
+  }
 
   #join() {
     this.#connection = TickerConnection.for(this.server);
