@@ -3,6 +3,7 @@ using TickerService.Server.Configuration;
 using TickerService.Server.Feed;
 using TickerService.Server.Health;
 using TickerService.Server.Hub;
+using TickerService.Server.Observability;
 using TickerService.Server.Web;
 using TickerService.Server.Widget;
 
@@ -14,6 +15,7 @@ builder.Services.AddQuoteHub();
 builder.Services.AddQuoteApi();
 builder.Services.AddTickerHealth();
 builder.Services.AddWidgetCors();
+builder.Services.AddTickerObservability(builder.Configuration);
 
 var app = builder.Build();
 
@@ -22,6 +24,7 @@ app.UseCors();
 app.MapQuoteHub();
 app.MapQuoteApi();
 app.MapTickerHealth();
+app.MapTickerMetrics();
 
 app.Run();
 

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
 using TickerService.Market;
 using TickerService.Pipelines;
+using TickerService.Server.Observability;
 
 namespace TickerService.Server.Hub;
 
@@ -15,6 +16,8 @@ namespace TickerService.Server.Hub;
 public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
 {
     private readonly InstrumentCatalog _catalog;
+    private readonly TickerMetrics _metrics;
+    private readonly TimeProvider _time;
     private readonly ILogger<QuoteBroadcaster> _logger;
 
     // The loop never waits on a client, so the queue stays short; should the CPU fall behind the
@@ -35,9 +38,11 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
     private SubscriberGroup[] _groups = [];
     private int _disposed;
 
-    public QuoteBroadcaster(InstrumentCatalog catalog, ILogger<QuoteBroadcaster> logger)
+    public QuoteBroadcaster(InstrumentCatalog catalog, TickerMetrics metrics, TimeProvider time, ILogger<QuoteBroadcaster> logger)
     {
         _catalog = catalog;
+        _metrics = metrics;
+        _time = time;
         _logger = logger;
         _overflow = new LatestQuoteBuffer(catalog);
         _loop = Task.Run(FanOutLoopAsync);
@@ -323,6 +328,7 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
             }
             Counters.AddDelivered((long)quotes.Length * members.Length);
         }
+        _metrics.RecordBroadcastLatency(_time.GetUtcNow().UtcDateTime - batch[0].Timestamp);
     }
 
     private void FanOutSession(SessionEvent session)

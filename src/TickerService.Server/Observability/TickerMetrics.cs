@@ -1,0 +1,39 @@
+using System.Diagnostics.Metrics;
+using TickerService.Pipelines;
+using TickerService.Server.Hub;
+
+namespace TickerService.Server.Observability;
+
+/// <summary>
+/// The service's own instruments, on the <c>TickerService</c> meter. Counts the hot path already
+/// keeps (published, delivered, conflated, connections) are observed when a collector reads them,
+/// so metrics add nothing per quote or per client; only the broadcast latency is recorded, once a tick.
+/// </summary>
+public sealed class TickerMetrics
+{
+    public const string MeterName = "TickerService";
+
+    private readonly Meter _meter;
+    private readonly Histogram<double> _broadcastLatency;
+
+    public TickerMetrics(IMeterFactory meters)
+    {
+        _meter = meters.Create(MeterName);
+        _broadcastLatency = _meter.CreateHistogram<double>(
+            "ticker.broadcast.latency", "ms", "From a quote's timestamp until its tick has been handed to every subscribed connection.");
+    }
+
+    public void RecordBroadcastLatency(TimeSpan latency) => _broadcastLatency.Record(latency.TotalMilliseconds);
+
+    /// <summary>Observes the feed and the broadcaster; called once, when both exist.</summary>
+    internal void Observe(QuoteFeed feed, QuoteBroadcaster broadcaster)
+    {
+        _meter.CreateObservableCounter("ticker.quotes.published", () => feed.PublishedCount, "{quote}", "Quotes the feed published.");
+        _meter.CreateObservableCounter("ticker.quotes.delivered", () => broadcaster.Counters.Delivered, "{quote}", "Quotes handed to connections (one quote to ten connections counts ten).");
+        _meter.CreateObservableCounter("ticker.quotes.conflated", () => broadcaster.Counters.Conflated, "{quote}", "Quotes a slow connection never saw because a newer one replaced them.");
+        _meter.CreateObservableCounter("ticker.broadcast.messages", () => broadcaster.Counters.Messages, "{message}", "Distinct messages built for the broadcast (one per subscriber group and tick).");
+        _meter.CreateObservableGauge("ticker.connections", () => broadcaster.ConnectionCount, "{connection}", "Connections to the quote hub.");
+        _meter.CreateObservableGauge("ticker.connections.behind", () => broadcaster.ConnectionsBehind, "{connection}", "Connections with a write still in flight: the ones being conflated.");
+        _meter.CreateObservableGauge("ticker.subscriptions", () => broadcaster.Subscriptions().Sum(s => (long)s.Count), "{subscription}", "Symbols subscribed, summed over connections.");
+    }
+}
