@@ -4,6 +4,7 @@ using TickerService.Server.Feed;
 using TickerService.Server.Health;
 using TickerService.Server.Hub;
 using TickerService.Server.Observability;
+using TickerService.Server.Security;
 using TickerService.Server.Web;
 using TickerService.Server.Widget;
 
@@ -16,9 +17,11 @@ builder.Services.AddQuoteApi();
 builder.Services.AddTickerHealth();
 builder.Services.AddWidgetCors();
 builder.Services.AddTickerObservability(builder.Configuration);
+builder.Services.AddTickerSecurity();
 
 var app = builder.Build();
 
+app.UseTickerSecurity();
 app.UseWidget();
 app.UseCors();
 app.MapQuoteHub();

@@ -24,6 +24,13 @@ public sealed class TickerOptions
     /// <summary>Key for administrator routes; when empty those routes are off.</summary>
     public string? AdminKey { get; set; }
 
+    /// <summary>
+    /// Networks of the reverse proxies whose X-Forwarded-For and X-Forwarded-Proto are believed
+    /// (CIDR, such as 10.0.0.0/8); loopback always is. Others' forwarded headers are ignored, so a
+    /// client cannot pose as another address to dodge the rate limit.
+    /// </summary>
+    public List<string> TrustedProxies { get; set; } = [];
+
     /// <summary>The configured instruments, or the defaults when none are configured.</summary>
     public IReadOnlyList<InstrumentOptions> EffectiveInstruments =>
         Instruments.Count > 0 ? Instruments : DefaultInstruments.All;
@@ -113,4 +120,12 @@ public sealed class LimitOptions
     /// <summary>Live quote streams (<c>StreamQuotes</c>) one connection may hold at once.</summary>
     [Range(1, 1_000)]
     public int MaxStreamsPerConnection { get; set; } = 4;
+
+    /// <summary>Largest message a client may send to the hub, in bytes; a larger one closes that connection.</summary>
+    [Range(1_024, 16 * 1024 * 1024)]
+    public int MaxHubMessageBytes { get; set; } = 32 * 1024;
+
+    /// <summary>HTTP API requests one client (by IP address) may make a minute.</summary>
+    [Range(1, 1_000_000)]
+    public int RequestsPerMinute { get; set; } = 600;
 }

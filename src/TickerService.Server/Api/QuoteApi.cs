@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using TickerService.Market;
 using TickerService.Pipelines;
+using TickerService.Server.Security;
 using TickerService.Server.Web;
 
 namespace TickerService.Server.Api;
@@ -19,7 +20,7 @@ public static class QuoteApi
     {
         endpoints.MapOpenApi();
 
-        var api = endpoints.MapGroup("/api").WithTags("Quotes").RequireCors(CorsExtensions.WidgetPolicy);
+        var api = endpoints.MapGroup("/api").WithTags("Quotes").RequireCors(CorsExtensions.WidgetPolicy).RequireRateLimiting(SecurityExtensions.ApiRateLimit);
         api.MapGet("/instruments", GetInstruments).WithSummary("Every instrument: symbol, name, currency, tick size.");
         api.MapGet("/quotes", GetQuotes).WithSummary("The latest quote of every instrument.");
         api.MapGet("/quotes/{symbol}", GetQuote).WithSummary("The latest quote of one instrument.");

@@ -1,0 +1,72 @@
+using System.Net;
+using System.Threading.RateLimiting;
+using Microsoft.AspNetCore.HttpOverrides;
+using Microsoft.AspNetCore.RateLimiting;
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+
+namespace TickerService.Server.Security;
+
+public static class SecurityExtensions
+{
+    /// <summary>The rate-limiting policy of the HTTP API.</summary>
+    public const string ApiRateLimit = "api";
+
+    /// <summary>
+    /// The limits a stranger meets: requests a minute per client address on the HTTP API (429
+    /// with problem details and Retry-After past it), the size of a hub message, and which proxies
+    /// may say who the client is.
+    /// </summary>
+    public static IServiceCollection AddTickerSecurity(this IServiceCollection services)
+    {
+        services.AddOptions<ForwardedHeadersOptions>().Configure<IOptions<TickerOptions>>((forwarded, ticker) =>
+        {
+            forwarded.ForwardedHeaders = ForwardedHeaders.XForwardedFor | ForwardedHeaders.XForwardedProto;
+            foreach (var network in ticker.Value.TrustedProxies)
+            {
+                forwarded.KnownIPNetworks.Add(System.Net.IPNetwork.Parse(network));
+            }
+        });
+
+        // The global hub options: the per-hub HubOptions<T> are only read when set through AddHubOptions.
+        services.AddOptions<HubOptions>().Configure<IOptions<TickerOptions>>((hub, ticker) =>
+            hub.MaximumReceiveMessageSize = ticker.Value.Limits.MaxHubMessageBytes);
+
+        services.AddRateLimiter(_ => { });
+        services.AddOptions<RateLimiterOptions>().Configure<IOptions<TickerOptions>>((limiter, ticker) =>
+        {
+            var perMinute = ticker.Value.Limits.RequestsPerMinute;
+            limiter.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            limiter.AddPolicy(ApiRateLimit, context => RateLimitPartition.GetFixedWindowLimiter(
+                context.Connection.RemoteIpAddress ?? IPAddress.None,
+                _ => new FixedWindowRateLimiterOptions { PermitLimit = perMinute, Window = TimeSpan.FromMinutes(1), QueueLimit = 0 }));
+            limiter.OnRejected = async (rejected, cancellationToken) =>
+            {
+                var response = rejected.HttpContext.Response;
+                if (rejected.Lease.TryGetMetadata(MetadataName.RetryAfter, out var retryAfter))
+                {
+                    response.Headers.RetryAfter = ((int)Math.Ceiling(retryAfter.TotalSeconds)).ToString(System.Globalization.CultureInfo.InvariantCulture);
+                }
+                await TypedResults.Problem(
+                    title: "Too many requests",
+                    detail: $"At most {perMinute} requests a minute from one address (Ticker:Limits:RequestsPerMinute); retry after the time in Retry-After.",
+                    statusCode: StatusCodes.Status429TooManyRequests).ExecuteAsync(rejected.HttpContext);
+            };
+        });
+        return services;
+    }
+
+    /// <summary>Forwarded headers first (the client's real address and scheme), then HSTS and HTTPS outside development.</summary>
+    public static WebApplication UseTickerSecurity(this WebApplication app)
+    {
+        app.UseForwardedHeaders();
+        if (!app.Environment.IsDevelopment())
+        {
+            app.UseHsts();
+            app.UseHttpsRedirection();
+        }
+        app.UseRateLimiter();
+        return app;
+    }
+}
