@@ -8,6 +8,7 @@ namespace TickerService.Tests.Hub;
 /// A client that stops reading must not hold up the others, nor make the server queue for it:
 /// it is conflated to the newest quote per symbol, and gets those when it reads again.
 /// </summary>
+[Collection(Isolated.Name)]
 public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
 {
     private readonly TickerServer _server = new();
