@@ -2,7 +2,6 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using TickerService.Market;
 using TickerService.Pipelines;
 using TickerService.Server.Security;
-using TickerService.Server.Web;
 
 namespace TickerService.Server.Api;
 
@@ -20,7 +19,8 @@ public static class QuoteApi
     {
         endpoints.MapOpenApi();
 
-        var api = endpoints.MapGroup("/api").WithTags("Quotes").RequireCors(CorsExtensions.WidgetPolicy).RequireRateLimiting(SecurityExtensions.ApiRateLimit);
+        // Same-origin only: what other origins get is the widget's script and the hub (CORS in Web/).
+        var api = endpoints.MapGroup("/api").WithTags("Quotes").RequireRateLimiting(SecurityExtensions.ApiRateLimit);
         api.MapGet("/instruments", GetInstruments).WithSummary("Every instrument: symbol, name, currency, tick size.");
         api.MapGet("/quotes", GetQuotes).WithSummary("The latest quote of every instrument.");
         api.MapGet("/quotes/{symbol}", GetQuote).WithSummary("The latest quote of one instrument.");

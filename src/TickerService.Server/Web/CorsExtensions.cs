@@ -8,8 +8,9 @@ public static class CorsExtensions
     public const string WidgetPolicy = "widget";
 
     /// <summary>
-    /// Lets pages of the configured origins (any, by default) read quotes and reach the hub's
-    /// negotiate; never with credentials, since nothing public needs them.
+    /// Lets pages of the configured origins (any, by default) load the widget's script and reach
+    /// the hub (negotiate and the SSE and long-polling fallbacks); never with credentials, since
+    /// nothing public needs them. Nothing else is cross-origin.
     /// </summary>
     public static IServiceCollection AddWidgetCors(this IServiceCollection services)
     {

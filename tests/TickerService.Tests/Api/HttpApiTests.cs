@@ -111,15 +111,36 @@ public sealed class HttpApiTests : IAsyncLifetime
     }
 
     [Fact]
-    public async Task AnotherOriginMayReadQuotesWithoutCredentials()
+    public async Task OnlyTheHubAndTheScriptAreCrossOriginAndNeverWithCredentials()
     {
-        using var request = new HttpRequestMessage(HttpMethod.Get, "/api/quotes/XOM");
-        request.Headers.Add("Origin", "https://news.example.org");
+        using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/quotes/negotiate?negotiateVersion=1");
+        negotiate.Headers.Add("Origin", "https://news.example.org");
+        using var api = new HttpRequestMessage(HttpMethod.Get, "/api/quotes/XOM");
+        api.Headers.Add("Origin", "https://news.example.org");
 
-        using var response = await _http.SendAsync(request);
+        using var hubResponse = await _http.SendAsync(negotiate);
+        using var apiResponse = await _http.SendAsync(api);
 
-        Assert.Equal("*", response.Headers.GetValues("Access-Control-Allow-Origin").Single());
-        Assert.False(response.Headers.Contains("Access-Control-Allow-Credentials"));
+        Assert.Equal(HttpStatusCode.OK, hubResponse.StatusCode);
+        Assert.Equal("*", hubResponse.Headers.GetValues("Access-Control-Allow-Origin").Single());
+        Assert.False(hubResponse.Headers.Contains("Access-Control-Allow-Credentials"));
+        Assert.Equal(HttpStatusCode.OK, apiResponse.StatusCode);
+        Assert.False(apiResponse.Headers.Contains("Access-Control-Allow-Origin"));
+    }
+
+    [Fact]
+    public async Task ConfiguredOriginsAreTheOnlyOnesAllowed()
+    {
+        await using var server = new TickerServer().With("Ticker:AllowedOrigins:0", "https://news.example.org");
+        using var http = server.Http();
+
+        foreach (var (origin, allowed) in new[] { ("https://news.example.org", true), ("https://evil.example.com", false) })
+        {
+            using var negotiate = new HttpRequestMessage(HttpMethod.Post, "/hubs/quotes/negotiate?negotiateVersion=1");
+            negotiate.Headers.Add("Origin", origin);
+            using var response = await http.SendAsync(negotiate);
+            Assert.Equal(allowed, response.Headers.TryGetValues("Access-Control-Allow-Origin", out var values) && values.Single() == origin);
+        }
     }
 
     [Fact]
