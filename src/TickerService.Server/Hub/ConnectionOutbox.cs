@@ -58,7 +58,7 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
             }
             _writing = true;
         }
-        Write(connection.WriteAsync(message));
+        Write(message);
     }
 
     /// <summary>A session change; a connection that is behind gets the latest one before its quotes.</summary>
@@ -73,11 +73,25 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
             }
             _writing = true;
         }
-        Write(connection.WriteAsync(message));
+        Write(message);
     }
 
-    private void Write(ValueTask write)
+    private void Write(SerializedHubMessage message)
     {
+        ValueTask write;
+        try
+        {
+            write = connection.WriteAsync(message);
+        }
+        catch (Exception)
+        {
+            // A connection torn down mid-write; the next members of the group must still get theirs.
+            lock (_gate)
+            {
+                _writing = false;
+            }
+            return;
+        }
         if (write.IsCompletedSuccessfully)
         {
             // Only the broadcaster's thread adds to the backlog, and it is here: nothing can be waiting.
@@ -140,7 +154,14 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
                     return;
                 }
             }
-            write = connection.WriteAsync(next);
+            try
+            {
+                write = connection.WriteAsync(next);
+            }
+            catch (Exception exception)
+            {
+                write = ValueTask.FromException(exception);
+            }
         }
     }
 }
