@@ -61,6 +61,12 @@ export const base = `
   position: absolute; width: 1px; height: 1px; margin: -1px; padding: 0; border: 0;
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
 }
+.replay { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.6rem; margin-top: 0.5rem; font-size: 0.8rem; color: var(--ticker-muted); }
+.replay button, .replay select {
+  font: inherit; color: var(--ticker-fg); background: var(--ticker-badge-bg);
+  border: 1px solid var(--ticker-border); border-radius: calc(var(--ticker-radius) - 2px); padding: 0.1rem 0.45rem;
+}
+.replay button:focus-visible, .replay select:focus-visible { outline: 2px solid var(--ticker-focus); outline-offset: 1px; }
 /* A price that is not live is greyed: it must never pass for a live one. */
 .stale .value, .stale .up, .stale .down { color: var(--ticker-stale); }
 `;

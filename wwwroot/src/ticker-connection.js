@@ -30,6 +30,7 @@ export class TickerConnection {
 
   #hub;
   #members = new Map(); // element -> its symbols (a Set; "*" for every instrument)
+  #replays = new Map(); // element -> { request, seen, subscription, ended }
   #onServer = new Set(); // symbols this connection is subscribed to on the server
   #latest = new Map(); // symbol -> newest quote
   #seen = new Map(); // symbol -> highest sequence on this connection (reset on reconnect)
@@ -110,7 +111,34 @@ export class TickerConnection {
     this.#scheduleFlush();
   }
 
+  /**
+   * Plays a recording to one element (the hub's Replay stream). The request's "from" follows the
+   * quotes as they arrive, so a dropped connection resumes the replay where it was.
+   */
+  startReplay(element, request) {
+    this.#stopReplay(element);
+    const replay = { request: { ...request }, seen: new Map(), subscription: null, ended: false };
+    this.#replays.set(element, replay);
+    this.#members.set(element, new Set());
+    this.#scheduleFlush(); // the element's live symbols, if it had any, are released
+    if (this.#hub.state === HubConnectionState.Connected && this.#instruments.size > 0) {
+      this.#runReplay(element, replay);
+    }
+  }
+
+  /** PauseReplay, ResumeReplay or SetReplaySpeed on this element's replay. */
+  async controlReplay(element, method, ...args) {
+    const replay = this.#replays.get(element);
+    if (replay && !replay.ended && this.#hub.state === HubConnectionState.Connected) {
+      await this.#hub.invoke(method, replay.request.replayId, ...args);
+      if (method === "SetReplaySpeed") {
+        replay.request.speed = args[0];
+      }
+    }
+  }
+
   leave(element) {
+    this.#stopReplay(element);
     this.#members.delete(element);
     if (this.#members.size === 0 && this.#timer) {
       clearInterval(this.#timer);
@@ -152,9 +180,47 @@ export class TickerConnection {
       for (const element of this.#members.keys()) {
         element.onInstruments();
       }
+      for (const [element, replay] of this.#replays) {
+        if (!replay.ended) {
+          this.#runReplay(element, replay);
+        }
+      }
       await this.#flush();
     } catch {
       // Dropped again before it was ready: the reconnect handlers take it from here.
+    }
+  }
+
+  #runReplay(element, replay) {
+    replay.subscription = this.#hub.stream("Replay", replay.request).subscribe({
+      next: quote => {
+        if ((replay.seen.get(quote.symbol) ?? 0) >= quote.sequence) {
+          return; // already shown before a reconnect resumed the replay
+        }
+        replay.seen.set(quote.symbol, quote.sequence);
+        replay.request.from = quote.timestamp;
+        element.onQuote(quote);
+      },
+      complete: () => {
+        replay.ended = true;
+        element.onReplayEnded?.(null);
+      },
+      error: error => {
+        // A lost connection resumes the replay when it is back; anything else is the request's fault.
+        if (this.#hub.state === HubConnectionState.Connected) {
+          replay.ended = true;
+          element.onReplayEnded?.(error?.message ?? String(error));
+        }
+      },
+    });
+  }
+
+  #stopReplay(element) {
+    const replay = this.#replays.get(element);
+    if (replay) {
+      replay.ended = true;
+      replay.subscription?.dispose();
+      this.#replays.delete(element);
     }
   }
 

@@ -14,7 +14,7 @@ export function captureScriptServer() {
 const States = ["connecting", "live", "stale", "reconnecting", "closed", "replay"];
 
 export class TickerElement extends HTMLElement {
-  static sharedAttributes = ["server", "locale", "theme", "stale-after"];
+  static sharedAttributes = ["server", "locale", "theme", "stale-after", "replay-from", "replay-to", "replay-speed"];
 
   #internals = this.attachInternals();
   #connection = null;
@@ -61,6 +61,35 @@ export class TickerElement extends HTMLElement {
     this.#reflect("stale-after", value);
   }
 
+  /** When set (an ISO time), the element plays the recording from then instead of the live feed. */
+  get replayFrom() {
+    return this.getAttribute("replay-from");
+  }
+  set replayFrom(value) {
+    this.#reflect("replay-from", value);
+  }
+
+  /** End of the recording to play; default: now. */
+  get replayTo() {
+    return this.getAttribute("replay-to");
+  }
+  set replayTo(value) {
+    this.#reflect("replay-to", value);
+  }
+
+  /** Replay pace: 1 is recorded time, 10 ten times faster, 0 as fast as it goes. */
+  get replaySpeed() {
+    const value = Number(this.getAttribute("replay-speed") ?? 1);
+    return Number.isFinite(value) && value >= 0 ? value : 1;
+  }
+  set replaySpeed(value) {
+    this.#reflect("replay-speed", value);
+  }
+
+  get isReplay() {
+    return this.hasAttribute("replay-from");
+  }
+
   /** connecting, live, stale, reconnecting, closed (market closed) or replay. */
   get state() {
     return this.#state;
@@ -92,7 +121,8 @@ export class TickerElement extends HTMLElement {
         this.#updateQueued = false;
         const changed = new Set(this.dirty);
         this.dirty.clear();
-        if (changed.has("server")) {
+        const replayChanged = [...changed].some(name => name.startsWith("replay-"));
+        if (changed.has("server") || replayChanged || (this.isReplay && this.symbolsChanged(changed))) {
           this.#connection?.leave(this);
           this.#join();
         } else if (this.symbolsChanged(changed)) {
@@ -130,6 +160,9 @@ export class TickerElement extends HTMLElement {
 
   onQuote(quote) {
     this.paint(quote);
+    if (this.isReplay && this.#replayParts) {
+      this.#replayParts.time.textContent = new Date(quote.timestamp).toLocaleString(this.locale, { dateStyle: "short", timeStyle: "medium" });
+    }
     this.dispatchEvent(new CustomEvent("quote", { detail: quote, bubbles: true, composed: true }));
   }
 
@@ -140,7 +173,9 @@ export class TickerElement extends HTMLElement {
   onConnectionState() {
     const connection = this.#connection;
     let state = connection?.state ?? "connecting";
-    if (state === "live" && connection.market === "closed") {
+    if (this.isReplay && state !== "connecting" && state !== "reconnecting") {
+      state = "replay"; // the recorded market, whatever the live one is doing
+    } else if (state === "live" && connection.market === "closed") {
       state = "closed";
     }
     if (state === this.#state) {
@@ -165,16 +200,80 @@ export class TickerElement extends HTMLElement {
       return;
     }
     const { badge, frame } = this.statusParts;
-    badge.textContent = StateLabels[state];
+    badge.textContent = state === "replay" ? `Replay ${this.#speedLabel(this.#replaySpeedNow ?? this.replaySpeed)}` : StateLabels[state];
     badge.dataset.state = state;
     frame.classList.toggle("stale", state !== "live" && state !== "replay");
   }
 
+  /** The replay's end, or why it failed. */
+  onReplayEnded(error) {
+    if (this.#replayParts) {
+      this.#replayParts.toggle.disabled = true;
+      this.#replayParts.toggle.textContent = error ? "Failed" : "Ended";
+      this.#replayParts.toggle.title = error ?? "The recording has been played to its end.";
+    }
+  }
+
+  #replayParts = null;
+  #replaySpeedNow = null;
+
+  #speedLabel(speed) {
+    return speed === 0 ? "max" : `×${speed}`;
+  }
+
   #join() {
     this.#connection = TickerConnection.for(this.server);
-    this.#connection.join(this, this.wantedSymbols());
+    if (this.isReplay) {
+      this.#replaySpeedNow = null;
+      this.#showReplayControls();
+      this.#connection.startReplay(this, {
+        symbols: this.wantedSymbols(),
+        from: new Date(this.replayFrom).toISOString(),
+        to: this.replayTo ? new Date(this.replayTo).toISOString() : null,
+        speed: this.replaySpeed,
+        replayId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
+      });
+    } else {
+      this.#replayParts?.bar.remove();
+      this.#replayParts = null;
+      this.#connection.join(this, this.wantedSymbols());
+    }
     this.#internals.states?.add(this.#state);
     this.onConnectionState();
+  }
+
+  // Play/pause and speed, for a replaying element; they act on its own replay only.
+  #showReplayControls() {
+    this.#replayParts?.bar.remove();
+    const frame = this.statusParts?.frame;
+    if (!frame) {
+      return;
+    }
+    const bar = document.createElement("div");
+    bar.className = "replay";
+    bar.setAttribute("part", "replay");
+    bar.innerHTML = `
+      <button type="button" part="replay-toggle" aria-pressed="false">Pause</button>
+      <label>Speed <select part="replay-speed">${[1, 2, 5, 10, 60, 0].map(speed =>
+        `<option value="${speed}">${this.#speedLabel(speed)}</option>`).join("")}</select></label>
+      <span part="replay-time" class="replay-time"></span>`;
+    const toggle = bar.querySelector("button");
+    const speed = bar.querySelector("select");
+    const time = bar.querySelector(".replay-time");
+    speed.value = String(this.replaySpeed);
+    toggle.addEventListener("click", async () => {
+      const pause = toggle.getAttribute("aria-pressed") !== "true";
+      await this.#connection?.controlReplay(this, pause ? "PauseReplay" : "ResumeReplay");
+      toggle.setAttribute("aria-pressed", String(pause));
+      toggle.textContent = pause ? "Play" : "Pause";
+    });
+    speed.addEventListener("change", async () => {
+      await this.#connection?.controlReplay(this, "SetReplaySpeed", Number(speed.value));
+      this.#replaySpeedNow = Number(speed.value);
+      this.stateChanged(this.state);
+    });
+    frame.append(bar);
+    this.#replayParts = { bar, toggle, speed, time };
   }
 
   #reflect(name, value) {
