@@ -3,12 +3,14 @@ using TickerService.Server.Configuration;
 using TickerService.Server.Feed;
 using TickerService.Server.Health;
 using TickerService.Server.Hub;
+using TickerService.Server.Recording;
 using TickerService.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddTickerOptions(builder.Configuration);
 builder.Services.AddQuoteFeed(builder.Configuration);
+builder.Services.AddRecording(builder.Configuration);
 builder.Services.AddQuoteHub();
 builder.Services.AddQuoteApi();
 builder.Services.AddTickerHealth();

@@ -6,6 +6,7 @@ using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TickerService.Pipelines;
 using TickerService.Server.Hub;
+using TickerService.Server.Recording;
 
 namespace TickerService.Tests.Infrastructure;
 
@@ -24,9 +25,37 @@ public class TickerServer : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
-    public TickerServer()
+    public TickerServer(string? recordingPath = null)
     {
+        // A real SQLite file in a folder of its own, removed with the server unless a test chose the path.
+        if (recordingPath is null)
+        {
+            _ownedFolder = TempFolder.Create();
+            recordingPath = Path.Combine(_ownedFolder, "ticker.db");
+        }
+        RecordingPath = recordingPath;
+        _settings["Ticker:Recording:Path"] = recordingPath;
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, 0));
+    }
+
+    private readonly string? _ownedFolder;
+
+    public string RecordingPath { get; }
+
+    public QuoteRecorder Recorder => Services.GetRequiredService<QuoteRecorder>();
+
+    public RecordingStore Store => Services.GetRequiredService<RecordingStore>();
+
+    public QuoteFeed Feed => Services.GetRequiredService<QuoteFeed>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (_ownedFolder is not null)
+        {
+            TempFolder.Delete(_ownedFolder);
+        }
     }
 
     /// <summary>Sets a configuration key before the server starts.</summary>
