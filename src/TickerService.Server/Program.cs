@@ -4,6 +4,7 @@ using TickerService.Server.Feed;
 using TickerService.Server.Health;
 using TickerService.Server.Hub;
 using TickerService.Server.Recording;
+using TickerService.Server.Replay;
 using TickerService.Server.Web;
 
 var builder = WebApplication.CreateBuilder(args);
@@ -11,6 +12,7 @@ var builder = WebApplication.CreateBuilder(args);
 builder.Services.AddTickerOptions(builder.Configuration);
 builder.Services.AddQuoteFeed(builder.Configuration);
 builder.Services.AddRecording(builder.Configuration);
+builder.Services.AddReplay();
 builder.Services.AddQuoteHub();
 builder.Services.AddQuoteApi();
 builder.Services.AddTickerHealth();

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TickerService.Pipelines;
@@ -58,6 +59,15 @@ public class TickerServer : WebApplicationFactory<Program>
         }
     }
 
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    /// <summary>Swaps a service (the replay scheduler, the clock) before the server starts.</summary>
+    public TickerServer WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
+    }
+
     /// <summary>Sets a configuration key before the server starts.</summary>
     public TickerServer With(string key, string? value)
     {
@@ -102,5 +112,6 @@ public class TickerServer : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 }
