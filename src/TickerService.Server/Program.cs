@@ -24,6 +24,7 @@ app.UseTickerStaticFiles();
 app.UseCors();
 app.MapQuoteHub();
 app.MapQuoteApi();
+app.MapRecordingApi();
 app.MapTickerHealth();
 
 app.Run();
