@@ -63,29 +63,56 @@ public static class RecordingFormats
     public static async Task<List<Quote>> ReadAsync(TextReader reader, string? format, CancellationToken cancellationToken)
     {
         var quotes = new List<Quote>();
-        var last = new Dictionary<string, Quote>(StringComparer.Ordinal);
-        int[]? columns = null;
-        var number = 0;
+        var parser = new Parser(format);
         while (await reader.ReadLineAsync(cancellationToken) is { } line)
         {
-            number++;
-            if (string.IsNullOrWhiteSpace(line))
+            if (parser.Next(line) is { } quote)
             {
-                continue;
+                quotes.Add(quote);
             }
-            format ??= line.TrimStart().StartsWith('{') ? JsonLines : Csv;
-            Quote quote;
-            if (format == Csv && columns is null)
-            {
-                columns = Header(line, number);
-                continue;
-            }
-            quote = format == Csv ? FromCsv(line, columns!, number) : FromJson(line, number);
-            Check(quote, number, last.GetValueOrDefault(quote.Symbol));
-            last[quote.Symbol] = quote;
-            quotes.Add(quote);
         }
         return quotes;
+    }
+
+    /// <summary>Reads a recording file lazily, a line at a time, with the same checks.</summary>
+    public static IEnumerable<Quote> ReadFile(string path)
+    {
+        var parser = new Parser(Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? Csv : null);
+        foreach (var line in File.ReadLines(path))
+        {
+            if (parser.Next(line) is { } quote)
+            {
+                yield return quote;
+            }
+        }
+    }
+
+    /// <summary>One recording's lines in order: the CSV header, then quotes checked against the previous one of their symbol.</summary>
+    private sealed class Parser(string? format)
+    {
+        private readonly Dictionary<string, Quote> _last = new(StringComparer.Ordinal);
+        private string? _format = format;
+        private int[]? _columns;
+        private int _number;
+
+        public Quote? Next(string line)
+        {
+            _number++;
+            if (string.IsNullOrWhiteSpace(line))
+            {
+                return null;
+            }
+            _format ??= line.TrimStart().StartsWith('{') ? JsonLines : Csv;
+            if (_format == Csv && _columns is null)
+            {
+                _columns = Header(line, _number);
+                return null;
+            }
+            var quote = _format == Csv ? FromCsv(line, _columns!, _number) : FromJson(line, _number);
+            Check(quote, _number, _last.GetValueOrDefault(quote.Symbol));
+            _last[quote.Symbol] = quote;
+            return quote;
+        }
     }
 
     private static Quote FromJson(string line, int number)

@@ -20,7 +20,9 @@ public sealed class ReplayHubTests : IAsyncLifetime
 
     public ReplayHubTests()
     {
+        // The recording is from 2020: retention off, or the recorder's first prune deletes it.
         _server = new TickerServer()
+            .With("Ticker:Recording:Retention", "00:00:00")
             .With("Ticker:Replay:MaxSpeed", "100")
             .With("Ticker:Replay:MaxConcurrentPerConnection", "2")
             .WithServices(services => services.AddSingleton<IScheduler>(_clock));
