@@ -1,5 +1,6 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
+using SQLitePCL;
 using TickerService.Market;
 
 namespace TickerService.Server.Recording;
@@ -77,41 +78,54 @@ public sealed class RecordingStore(string path)
     }
 
     /// <summary>Writes quotes in one transaction: all or none.</summary>
+    /// <remarks>
+    /// One prepared statement, bound by index through SQLitePCL (the library under
+    /// Microsoft.Data.Sqlite): the ADO.NET command costs a data reader, boxed values and a
+    /// parameter walk per row, which measured at about half the rate (docs/benchmarks.md).
+    /// </remarks>
     public static void Insert(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
     {
         using var transaction = connection.BeginTransaction();
-        using var command = connection.CreateCommand();
-        command.Transaction = transaction;
-        command.CommandText = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({Columns}) VALUES " +
-            "($symbol, $ts, $sequence, $name, $last, $change, $change_percent, $open, $high, $low, $previous_close, $volume, $previous_volume, $buy, $sell, $session)";
-        var p = new SqliteParameter[16];
-        string[] names = ["$symbol", "$ts", "$sequence", "$name", "$last", "$change", "$change_percent", "$open", "$high", "$low", "$previous_close", "$volume", "$previous_volume", "$buy", "$sell", "$session"];
-        for (var i = 0; i < p.Length; i++)
+        var db = connection.Handle!;
+        var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+        using (statement)
         {
-            p[i] = command.Parameters.Add(new SqliteParameter { ParameterName = names[i] });
-        }
-        command.Prepare();
-        foreach (var q in quotes)
-        {
-            p[0].Value = q.Symbol;
-            p[1].Value = ToUnixMs(q.Timestamp);
-            p[2].Value = q.Sequence;
-            p[3].Value = q.Name;
-            p[4].Value = q.Last;
-            p[5].Value = q.Change;
-            p[6].Value = q.ChangePercent;
-            p[7].Value = q.Open;
-            p[8].Value = q.High;
-            p[9].Value = q.Low;
-            p[10].Value = q.PreviousClose;
-            p[11].Value = q.Volume;
-            p[12].Value = q.PreviousVolume;
-            p[13].Value = q.Buy;
-            p[14].Value = q.Sell;
-            p[15].Value = q.Session;
-            command.ExecuteNonQuery();
+            foreach (var q in quotes)
+            {
+                raw.sqlite3_bind_text(statement, 1, q.Symbol);
+                raw.sqlite3_bind_int64(statement, 2, ToUnixMs(q.Timestamp));
+                raw.sqlite3_bind_int64(statement, 3, q.Sequence);
+                raw.sqlite3_bind_text(statement, 4, q.Name);
+                raw.sqlite3_bind_double(statement, 5, q.Last);
+                raw.sqlite3_bind_double(statement, 6, q.Change);
+                raw.sqlite3_bind_double(statement, 7, q.ChangePercent);
+                raw.sqlite3_bind_double(statement, 8, q.Open);
+                raw.sqlite3_bind_double(statement, 9, q.High);
+                raw.sqlite3_bind_double(statement, 10, q.Low);
+                raw.sqlite3_bind_double(statement, 11, q.PreviousClose);
+                raw.sqlite3_bind_int64(statement, 12, q.Volume);
+                raw.sqlite3_bind_int64(statement, 13, q.PreviousVolume);
+                raw.sqlite3_bind_double(statement, 14, q.Buy);
+                raw.sqlite3_bind_double(statement, 15, q.Sell);
+                raw.sqlite3_bind_text(statement, 16, q.Session);
+                var rc = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(rc, db);
+                }
+            }
         }
         transaction.Commit();
+    }
+
+    private static void Check(int rc, sqlite3 db)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
     }
 
     /// <summary>
