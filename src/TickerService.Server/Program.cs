@@ -5,6 +5,8 @@ using TickerService.Server.Health;
 using TickerService.Server.Hub;
 using TickerService.Server.Observability;
 using TickerService.Server.Security;
+using TickerService.Server.Recording;
+using TickerService.Server.Replay;
 using TickerService.Server.Web;
 using TickerService.Server.Widget;
 
@@ -12,6 +14,8 @@ var builder = WebApplication.CreateBuilder(args);
 
 builder.Services.AddTickerOptions(builder.Configuration);
 builder.Services.AddQuoteFeed(builder.Configuration);
+builder.Services.AddRecording(builder.Configuration);
+builder.Services.AddReplay();
 builder.Services.AddQuoteHub();
 builder.Services.AddQuoteApi();
 builder.Services.AddTickerHealth();
@@ -26,6 +30,7 @@ app.UseWidget();
 app.UseCors();
 app.MapQuoteHub();
 app.MapQuoteApi();
+app.MapRecordingApi();
 app.MapTickerHealth();
 app.MapTickerMetrics();
 

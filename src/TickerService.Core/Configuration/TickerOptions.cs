@@ -18,6 +18,10 @@ public sealed class TickerOptions
 
     public LimitOptions Limits { get; set; } = new();
 
+    public RecordingOptions Recording { get; set; } = new();
+
+    public ReplayOptions Replay { get; set; } = new();
+
     /// <summary>Origins allowed to embed the widget and call the hub; <c>*</c> allows any (never with credentials).</summary>
     public List<string> AllowedOrigins { get; set; } = [];
 
@@ -83,6 +87,9 @@ public enum FeedMode
 
     /// <summary>Nothing ticks on a schedule; code (a test, a tool) drives the feed.</summary>
     Manual,
+
+    /// <summary>The feed plays a recording (<see cref="FeedOptions.Replay"/>) instead of the simulator.</summary>
+    Replay,
 }
 
 public sealed class FeedOptions
@@ -94,6 +101,65 @@ public sealed class FeedOptions
 
     /// <summary>Seed of the price model; the same seed gives the same quotes. Empty: a random seed.</summary>
     public int? Seed { get; set; }
+
+    /// <summary>What the feed plays in <see cref="FeedMode.Replay"/>.</summary>
+    public FeedReplayOptions Replay { get; set; } = new();
+}
+
+/// <summary>
+/// The recording the live feed plays in replay mode: a file (<see cref="File"/>, JSON Lines or
+/// CSV) or, when no file is given, a range of the recording database.
+/// </summary>
+public sealed class FeedReplayOptions
+{
+    /// <summary>A <c>.jsonl</c> or <c>.csv</c> recording; empty: read the recording database.</summary>
+    public string? File { get; set; }
+
+    /// <summary>Start of the database range; empty: the oldest recorded quote.</summary>
+    public DateTime? From { get; set; }
+
+    /// <summary>End of the database range; empty: the newest recorded quote.</summary>
+    public DateTime? To { get; set; }
+
+    /// <summary>Symbols to play; empty: every configured instrument.</summary>
+    public List<string> Symbols { get; set; } = [];
+
+    /// <summary>1 plays in recorded time, 10 ten times faster; 0 as fast as the feed takes.</summary>
+    [Range(0.0, 1_000_000.0)]
+    public double Speed { get; set; } = 1;
+
+    /// <summary>Start again at the beginning after the last quote.</summary>
+    public bool Loop { get; set; } = true;
+}
+
+/// <summary>The recorder (<c>Ticker:Recording</c>).</summary>
+public sealed class RecordingOptions
+{
+    public bool Enabled { get; set; } = true;
+
+    /// <summary>The SQLite database, relative to the content root or absolute.</summary>
+    public string Path { get; set; } = "data/ticker.db";
+
+    /// <summary>How often queued quotes are written, in one transaction; a crash loses at most this much.</summary>
+    public TimeSpan FlushInterval { get; set; } = TimeSpan.FromMilliseconds(250);
+
+    /// <summary>How long quotes are kept; older ones are deleted now and then. Empty or zero: kept forever.</summary>
+    public TimeSpan? Retention { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>Quotes held in memory while the disk cannot take them; beyond this, new quotes are dropped and counted.</summary>
+    [Range(1_000, 100_000_000)]
+    public int MaxQueuedQuotes { get; set; } = 1_000_000;
+}
+
+/// <summary>Limits on replays to clients (<c>Ticker:Replay</c>).</summary>
+public sealed class ReplayOptions
+{
+    /// <summary>The fastest replay a client may ask for (0, as fast as it takes, is always allowed).</summary>
+    [Range(1.0, 1_000_000.0)]
+    public double MaxSpeed { get; set; } = 1000;
+
+    [Range(1, 1_000)]
+    public int MaxConcurrentPerConnection { get; set; } = 2;
 }
 
 public sealed class MarketSessionOptions

@@ -21,6 +21,15 @@ public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, T
         }
     }
 
+    /// <summary>Continues each symbol's sequence from what was published before a restart.</summary>
+    public void ContinueSequences(IReadOnlyDictionary<string, long> lastSequenceBySymbol)
+    {
+        lock (_gate)
+        {
+            simulator.ContinueSequences(lastSequenceBySymbol);
+        }
+    }
+
     /// <summary>Publishes every instrument's current state, so the cache has a snapshot before the first tick.</summary>
     public void PublishSnapshot()
     {

@@ -31,6 +31,21 @@ internal sealed class TickerOptionsValidator : IValidateOptions<TickerOptions>
             failures.Add($"Ticker:Feed:TickInterval is {options.Feed.TickInterval}; it must be at least 10 ms.");
         }
         Annotations(options.Limits, "Ticker:Limits", failures);
+        Annotations(options.Recording, "Ticker:Recording", failures);
+        Annotations(options.Replay, "Ticker:Replay", failures);
+        Annotations(options.Feed.Replay, "Ticker:Feed:Replay", failures);
+        if (options.Recording.FlushInterval < TimeSpan.FromMilliseconds(1) || options.Recording.FlushInterval > TimeSpan.FromMinutes(1))
+        {
+            failures.Add($"Ticker:Recording:FlushInterval is {options.Recording.FlushInterval}; it must be between 1 ms and 1 minute.");
+        }
+        if (string.IsNullOrWhiteSpace(options.Recording.Path))
+        {
+            failures.Add("Ticker:Recording:Path is empty; give a file path such as data/ticker.db.");
+        }
+        if (options.Feed.Mode == FeedMode.Replay && options.Feed.Replay.From > options.Feed.Replay.To)
+        {
+            failures.Add("Ticker:Feed:Replay:From is after Ticker:Feed:Replay:To.");
+        }
 
         if (!CronExpression.TryParse(options.Session.OpenCron, out _))
         {

@@ -5,18 +5,19 @@ namespace TickerService.Server.Feed;
 
 /// <summary>
 /// Subscribes every <see cref="IQuoteConsumer"/> to the feed, each on its own so one that throws
-/// is logged and cut off from nothing, then publishes the opening snapshot. Registered before
-/// Quartz, so the consumers are in place before the first tick.
+/// is logged and cut off from nothing, then starts the feed's source (the simulator's opening
+/// snapshot, or a replay). Registered before Quartz, so the consumers are in place before the
+/// first tick, and stopped after it: the source stops, then the consumers are cut off.
 /// </summary>
 internal sealed partial class QuotePipelineService(
     QuoteFeed feed,
     IEnumerable<IQuoteConsumer> consumers,
-    SimulatedMarket market,
+    IQuoteSource source,
     ILogger<QuotePipelineService> logger) : IHostedService
 {
     private readonly CompositeDisposable _subscriptions = [];
 
-    public Task StartAsync(CancellationToken cancellationToken)
+    public async Task StartAsync(CancellationToken cancellationToken)
     {
         foreach (var consumer in consumers)
         {
@@ -24,14 +25,13 @@ internal sealed partial class QuotePipelineService(
             _subscriptions.Add(feed.Batches.SubscribeIsolated(consumer.OnQuotes, e => LogConsumerFailed(e, name)));
             _subscriptions.Add(feed.Sessions.SubscribeIsolated(consumer.OnSession, e => LogConsumerFailed(e, name)));
         }
-        market.PublishSnapshot();
-        return Task.CompletedTask;
+        await source.StartAsync(cancellationToken).ConfigureAwait(false);
     }
 
-    public Task StopAsync(CancellationToken cancellationToken)
+    public async Task StopAsync(CancellationToken cancellationToken)
     {
+        await source.StopAsync(cancellationToken).ConfigureAwait(false);
         _subscriptions.Dispose();
-        return Task.CompletedTask;
     }
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Quote consumer {Consumer} failed; it stays subscribed and the feed goes on")]

@@ -17,6 +17,7 @@ internal sealed class FeedHealthCheck(QuoteFeed feed, SimulatedMarket market, Ti
         var feedOptions = options.Value.Feed;
         if (feedOptions.Mode != FeedMode.Simulator)
         {
+            // Replay mode has its own check (ReplayFeedHealthCheck): a recording may pause for hours.
             return Task.FromResult(HealthCheckResult.Healthy($"Feed mode {feedOptions.Mode}: ticks come from outside the schedule."));
         }
         if (!market.IsOpen)

@@ -4,7 +4,7 @@ namespace TickerService.Server.Health;
 
 public static class HealthExtensions
 {
-    private const string Ready = "ready";
+    public const string Ready = "ready";
 
     public static IServiceCollection AddTickerHealth(this IServiceCollection services)
     {

@@ -1,9 +1,11 @@
 using System.Runtime.CompilerServices;
+using System.Threading.Channels;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
 using TickerService.Pipelines;
+using TickerService.Server.Replay;
 
 namespace TickerService.Server.Hub;
 
@@ -17,6 +19,7 @@ public sealed class QuoteHub(
     LastValueCache cache,
     QuoteBroadcaster broadcaster,
     QuoteFeed feed,
+    ReplayService replays,
     IOptions<TickerOptions> options) : Microsoft.AspNetCore.SignalR.Hub
 {
     private static readonly object StreamCountKey = new();
@@ -60,4 +63,19 @@ public sealed class QuoteHub(
         }
         return QuoteStream.ReadAsync(feed, catalog, requested, cache.Snapshot(requested), () => Interlocked.Decrement(ref streams.Value), cancellationToken);
     }
+
+    /// <summary>
+    /// Recorded quotes, unchanged, paced by their recorded gaps divided by the speed (SPEC section 4).
+    /// The request is checked here, before the stream starts; ending the stream ends the replay.
+    /// </summary>
+    public ChannelReader<Quote> Replay(ReplayRequest? request, CancellationToken cancellationToken) =>
+        replays.Start(Context, request, cancellationToken);
+
+    public void PauseReplay(string? replayId) => replays.Pause(Context, replayId);
+
+    public void ResumeReplay(string? replayId) => replays.Resume(Context, replayId);
+
+    public void SeekReplay(string? replayId, DateTime at) => replays.Seek(Context, replayId, at);
+
+    public void SetReplaySpeed(string? replayId, double speed) => replays.SetSpeed(Context, replayId, speed);
 }

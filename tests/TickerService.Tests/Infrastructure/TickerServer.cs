@@ -2,10 +2,12 @@ using Microsoft.AspNetCore.Hosting;
 using Microsoft.AspNetCore.Hosting.Server;
 using Microsoft.AspNetCore.Hosting.Server.Features;
 using Microsoft.AspNetCore.Mvc.Testing;
+using Microsoft.AspNetCore.TestHost;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TickerService.Pipelines;
 using TickerService.Server.Hub;
+using TickerService.Server.Recording;
 
 namespace TickerService.Tests.Infrastructure;
 
@@ -24,9 +26,18 @@ public class TickerServer : WebApplicationFactory<Program>
         ["Logging:LogLevel:Default"] = "Warning",
     };
 
+    /// <param name="recordingPath">The SQLite file; null for a fresh one in a temp folder, removed with the server.</param>
     /// <param name="port">0 for a free port; a fixed one to restart a server where clients expect it.</param>
-    public TickerServer(int port = 0)
+    public TickerServer(string? recordingPath = null, int port = 0)
     {
+        // A real SQLite file in a folder of its own, removed with the server unless a test chose the path.
+        if (recordingPath is null)
+        {
+            _ownedFolder = TempFolder.Create();
+            recordingPath = Path.Combine(_ownedFolder, "ticker.db");
+        }
+        RecordingPath = recordingPath;
+        _settings["Ticker:Recording:Path"] = recordingPath;
         UseKestrel(kestrel => kestrel.Listen(System.Net.IPAddress.Loopback, port));
     }
 
@@ -36,6 +47,35 @@ public class TickerServer : WebApplicationFactory<Program>
         using var listener = new System.Net.Sockets.TcpListener(System.Net.IPAddress.Loopback, 0);
         listener.Start();
         return ((System.Net.IPEndPoint)listener.LocalEndpoint).Port;
+    }
+
+    private readonly string? _ownedFolder;
+
+    public string RecordingPath { get; }
+
+    public QuoteRecorder Recorder => Services.GetRequiredService<QuoteRecorder>();
+
+    public RecordingStore Store => Services.GetRequiredService<RecordingStore>();
+
+    public QuoteFeed Feed => Services.GetRequiredService<QuoteFeed>();
+
+    public override async ValueTask DisposeAsync()
+    {
+        await base.DisposeAsync();
+        GC.SuppressFinalize(this);
+        if (_ownedFolder is not null)
+        {
+            TempFolder.Delete(_ownedFolder);
+        }
+    }
+
+    private readonly List<Action<IServiceCollection>> _services = [];
+
+    /// <summary>Swaps a service (the replay scheduler, the clock) before the server starts.</summary>
+    public TickerServer WithServices(Action<IServiceCollection> configure)
+    {
+        _services.Add(configure);
+        return this;
     }
 
     /// <summary>Sets a configuration key before the server starts.</summary>
@@ -82,5 +122,6 @@ public class TickerServer : WebApplicationFactory<Program>
         {
             builder.UseSetting(key, value);
         }
+        builder.ConfigureTestServices(services => _services.ForEach(configure => configure(services)));
     }
 }

@@ -11,7 +11,7 @@ public sealed class ReconnectTests(Chromium chromium) : IClassFixture<Chromium>
     public async Task StoppingTheServiceMarksPricesStaleAndARestartBringsThemBackLive()
     {
         var port = TickerServer.FreePort();
-        var first = new TickerServer(port);
+        var first = new TickerServer(port: port);
         await using var site = await EmbeddingSite.StartAsync(WidgetPageTests.Page(first.BaseAddress, """
             <market-quote symbol="XOM"></market-quote>
             <market-ticker symbols="XOM,CVX"></market-ticker>
@@ -33,7 +33,7 @@ public sealed class ReconnectTests(Chromium chromium) : IClassFixture<Chromium>
         Assert.Equal("reconnecting", await box.EvaluateAsync<string>("(e) => e.state"));
 
         // Back on the same port (a new process would start new sequences: the widget takes them).
-        await using var second = new TickerServer(port).With("Ticker:Feed:Seed", "7");
+        await using var second = new TickerServer(port: port).With("Ticker:Feed:Seed", "7");
         Assert.Equal(port, second.BaseAddress.Port);
         await WidgetPageTests.Live(box);
         await WidgetPageTests.Live(tape);
@@ -61,7 +61,7 @@ public sealed class ReconnectTests(Chromium chromium) : IClassFixture<Chromium>
         var box = page.Locator("market-quote");
         await Assertions.Expect(box.Locator("[part~=badge]")).ToHaveTextAsync("Connecting");
 
-        await using var late = new TickerServer(port);
+        await using var late = new TickerServer(port: port);
         Assert.Equal(port, late.BaseAddress.Port);
 
         await WidgetPageTests.Live(box);

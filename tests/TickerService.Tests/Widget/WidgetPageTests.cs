@@ -118,11 +118,11 @@ public sealed class WidgetPageTests(Chromium chromium) : IClassFixture<Chromium>
         await using var browser = await chromium.NewPageAsync();
         var page = browser.Page;
         var sockets = new List<IWebSocket>();
-        var frames = new List<string>();
+        var frames = new System.Collections.Concurrent.ConcurrentQueue<string>();
         page.WebSocket += (_, socket) =>
         {
             sockets.Add(socket);
-            socket.FrameReceived += (_, frame) => frames.Add(frame.Text ?? "");
+            socket.FrameReceived += (_, frame) => frames.Enqueue(frame.Text ?? "");
         };
 
         await page.GotoAsync(site.Address.ToString());
@@ -132,11 +132,16 @@ public sealed class WidgetPageTests(Chromium chromium) : IClassFixture<Chromium>
 
         // Removing one of two XOM boxes keeps XOM; removing the CVX box drops CVX.
         await page.EvaluateAsync("document.getElementById('b').remove(); document.getElementById('c').remove();");
-        await Eventually.TrueAsync(() => _server.Broadcaster.Counters.Delivered >= 0 && SubscribedSymbols().SequenceEqual(["XOM"]));
-        frames.Clear();
+        await Eventually.TrueAsync(() => SubscribedSymbols().SequenceEqual(["XOM"]));
         var xom = _server.Market.Tick().Single(q => q.Symbol == "XOM");
         await Assertions.Expect(page.Locator("#a [part~=buy]")).ToHaveTextAsync(Price(xom.Buy));
-        Assert.DoesNotContain(frames, f => f.Contains("\"CVX\"", StringComparison.Ordinal));
+
+        // The frame that carried this tick carried XOM alone.
+        var marker = $"\"sequence\":{xom.Sequence},";
+        await Eventually.TrueAsync(() => frames.Any(f => f.Contains(marker, StringComparison.Ordinal) && f.Contains("\"quotes\"", StringComparison.Ordinal)));
+        var tick = frames.Single(f => f.Contains(marker, StringComparison.Ordinal) && f.Contains("\"quotes\"", StringComparison.Ordinal));
+        Assert.Contains("\"XOM\"", tick);
+        Assert.DoesNotContain("\"CVX\"", tick);
     }
 
     [SkippableFact]

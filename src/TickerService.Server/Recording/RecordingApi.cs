@@ -1,0 +1,178 @@
+using System.Security.Cryptography;
+using System.Text;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.AspNetCore.Mvc;
+using Microsoft.Data.Sqlite;
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+using TickerService.Market;
+using TickerService.Server.Security;
+
+namespace TickerService.Server.Recording;
+
+/// <summary>
+/// The recording over HTTP (SPEC section 3): a symbol's history, export as JSON Lines or CSV
+/// (streamed), and import (administrators only, validated whole before anything is written).
+/// </summary>
+public static class RecordingApi
+{
+    public const string AdminKeyHeader = "X-Admin-Key";
+    public const int DefaultHistoryLimit = 1000;
+    public const int MaxHistoryLimit = 10_000;
+
+    public static IEndpointRouteBuilder MapRecordingApi(this IEndpointRouteBuilder endpoints)
+    {
+        // Same-origin and rate-limited like the rest of the HTTP API.
+        var api = endpoints.MapGroup("/api").WithTags("Recordings").RequireRateLimiting(SecurityExtensions.ApiRateLimit);
+        api.MapGet("/quotes/{symbol}/history", GetHistory)
+            .WithSummary("Recorded quotes of one instrument, oldest first (default: the last hour, at most 1000).");
+        api.MapGet("/recordings/export", Export)
+            .WithSummary("A recording as JSON Lines or CSV, streamed.");
+        api.MapPost("/recordings/import", Import)
+            .WithSummary($"Loads a JSON Lines or CSV recording (administrators: key in {AdminKeyHeader}).")
+            .DisableAntiforgery();
+        return endpoints;
+    }
+
+    private static Results<Ok<List<Quote>>, ProblemHttpResult> GetHistory(
+        string symbol, DateTime? from, DateTime? to, int? limit, InstrumentCatalog catalog, RecordingStore store, TimeProvider time)
+    {
+        var normalized = symbol.Trim().ToUpperInvariant();
+        if (!Symbols.IsWellFormed(normalized))
+        {
+            return BadRequest("Malformed symbol", $"'{symbol}' is not a symbol: a symbol is 1 to 12 of A-Z 0-9 . - _ =.");
+        }
+        if (!catalog.TryGetIndex(normalized, out _))
+        {
+            return TypedResults.Problem(
+                title: "Unknown symbol",
+                detail: $"Unknown symbol: {normalized}. GET /api/instruments lists the symbols served.",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+        var end = Utc(to) ?? time.GetUtcNow().UtcDateTime;
+        var start = Utc(from) ?? end.AddHours(-1);
+        if (start > end)
+        {
+            return BadRequest("Bad range", $"from ({start:O}) is after to ({end:O}).");
+        }
+        var count = limit ?? DefaultHistoryLimit;
+        if (count is < 1 or > MaxHistoryLimit)
+        {
+            return BadRequest("Bad limit", $"limit {count} is out of range: give 1 to {MaxHistoryLimit}.");
+        }
+        return TypedResults.Ok(store.Read([normalized], start, end, Math.Min(count, RecordingStore.DefaultChunkSize)).Take(count).ToList());
+    }
+
+    private static Results<PushStreamHttpResult, ProblemHttpResult> Export(
+        string? symbols, DateTime? from, DateTime? to, string? format, InstrumentCatalog catalog, RecordingStore store, TimeProvider time,
+        IOptions<TickerOptions> options)
+    {
+        var kind = (format ?? RecordingFormats.JsonLines).Trim().ToLowerInvariant();
+        if (kind is not (RecordingFormats.JsonLines or RecordingFormats.Csv))
+        {
+            return BadRequest("Unknown format", $"format '{format}' is not served: give jsonl or csv.");
+        }
+        string[]? filter;
+        try
+        {
+            var requested = catalog.Resolve(
+                string.IsNullOrWhiteSpace(symbols) ? [Symbols.All] : symbols.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+                Math.Max(catalog.Count, options.Value.Limits.MaxSymbolsPerConnection));
+            filter = requested.Equals(catalog.All) ? null : [.. requested.Indices().Select(i => catalog.Options[i].Symbol)];
+        }
+        catch (ClientRequestException exception)
+        {
+            return BadRequest("Bad symbols", exception.Message);
+        }
+        var end = Utc(to) ?? time.GetUtcNow().UtcDateTime;
+        var start = Utc(from) ?? DateTime.UnixEpoch;
+        if (start > end)
+        {
+            return BadRequest("Bad range", $"from ({start:O}) is after to ({end:O}).");
+        }
+        return TypedResults.Stream(
+            body => RecordingFormats.WriteAsync(body, store.Read(filter, start, end), kind, CancellationToken.None),
+            RecordingFormats.ContentType(kind),
+            $"recording.{kind}");
+    }
+
+    private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(
+        HttpRequest request, [FromQuery] string? format, RecordingStore store, IOptions<TickerOptions> options, CancellationToken cancellationToken)
+    {
+        var key = options.Value.AdminKey;
+        if (string.IsNullOrEmpty(key))
+        {
+            return TypedResults.Problem(
+                title: "Import is off",
+                detail: "Importing recordings is off on this server: set Ticker:AdminKey to turn it on.",
+                statusCode: StatusCodes.Status404NotFound);
+        }
+        if (!KeyMatches(request.Headers[AdminKeyHeader].ToString(), key))
+        {
+            return TypedResults.Problem(
+                title: "Administrators only",
+                detail: $"Give the administrator key (Ticker:AdminKey) in the {AdminKeyHeader} header.",
+                statusCode: StatusCodes.Status403Forbidden);
+        }
+        var kind = format?.Trim().ToLowerInvariant() ?? FormatOf(request.ContentType);
+        if (kind is not (null or RecordingFormats.JsonLines or RecordingFormats.Csv))
+        {
+            return BadRequest("Unknown format", $"format '{format}' is not read: give jsonl or csv.");
+        }
+
+        List<Quote> quotes;
+        try
+        {
+            using var reader = new StreamReader(request.Body, Encoding.UTF8);
+            quotes = await RecordingFormats.ReadAsync(reader, kind, cancellationToken);
+        }
+        catch (RecordingFormatException exception)
+        {
+            return TypedResults.Problem(
+                title: "Invalid recording",
+                detail: $"{exception.Message} Nothing was imported.",
+                statusCode: StatusCodes.Status400BadRequest,
+                extensions: new Dictionary<string, object?> { ["line"] = exception.Line, ["field"] = exception.Field });
+        }
+
+        try
+        {
+            using var connection = store.OpenForWriting();
+            RecordingStore.Insert(connection, quotes, ignoreDuplicates: false);
+        }
+        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        {
+            return TypedResults.Problem(
+                title: "Already recorded",
+                detail: "The recording already holds a quote of this file (same symbol, timestamp and sequence). Nothing was imported.",
+                statusCode: StatusCodes.Status409Conflict);
+        }
+        return TypedResults.Ok(new ImportResult(quotes.Count));
+    }
+
+    // Hashing first makes the comparison's time independent of the keys' lengths too.
+    private static bool KeyMatches(string given, string expected) =>
+        CryptographicOperations.FixedTimeEquals(SHA256.HashData(Encoding.UTF8.GetBytes(given)), SHA256.HashData(Encoding.UTF8.GetBytes(expected)));
+
+    private static string? FormatOf(string? contentType) => contentType switch
+    {
+        null => null,
+        _ when contentType.Contains("csv", StringComparison.OrdinalIgnoreCase) => RecordingFormats.Csv,
+        _ when contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase) => RecordingFormats.JsonLines,
+        _ => null,
+    };
+
+    private static ProblemHttpResult BadRequest(string title, string detail) =>
+        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
+
+    private static DateTime? Utc(DateTime? value) => value switch
+    {
+        null => null,
+        { Kind: DateTimeKind.Local } v => v.ToUniversalTime(),
+        { Kind: DateTimeKind.Unspecified } v => DateTime.SpecifyKind(v, DateTimeKind.Utc),
+        var v => v,
+    };
+}
+
+/// <summary>How many quotes an import wrote.</summary>
+public sealed record ImportResult(int Imported);

@@ -1,0 +1,32 @@
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+using TickerService.Pipelines;
+using TickerService.Server.Health;
+
+namespace TickerService.Server.Recording;
+
+public static class RecordingExtensions
+{
+    /// <summary>
+    /// The recording database and the recorder: one more consumer of the feed, a readiness check,
+    /// and the source of each symbol's last sequence after a restart.
+    /// </summary>
+    public static IServiceCollection AddRecording(this IServiceCollection services, IConfiguration configuration)
+    {
+        services.AddSingleton(sp =>
+        {
+            var path = sp.GetRequiredService<IOptions<TickerOptions>>().Value.Recording.Path;
+            var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
+            return new RecordingStore(Path.GetFullPath(path, root));
+        });
+        services.AddSingleton<QuoteRecorder>();
+        services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<QuoteRecorder>());
+        services.AddSingleton<ISequenceHistory>(sp => sp.GetRequiredService<QuoteRecorder>());
+        // First of all hosted services: it starts first, so the recorded sequences are known before
+        // the feed's first publish, and stops last (hosted services stop in reverse order), after
+        // Quartz and the feed source, so its final flush holds the last quote.
+        services.Insert(0, ServiceDescriptor.Singleton<IHostedService>(sp => sp.GetRequiredService<QuoteRecorder>()));
+        services.AddHealthChecks().AddCheck<RecordingHealthCheck>("recording", tags: [HealthExtensions.Ready]);
+        return services;
+    }
+}

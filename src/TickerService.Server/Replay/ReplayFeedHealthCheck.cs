@@ -1,0 +1,24 @@
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+
+namespace TickerService.Server.Replay;
+
+/// <summary>In replay mode, ready while the recording plays (or has played out); not ready if it cannot be read or is empty.</summary>
+internal sealed class ReplayFeedHealthCheck(ReplayQuoteSource source, IOptions<TickerOptions> options) : IHealthCheck
+{
+    public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
+    {
+        if (options.Value.Feed.Mode != FeedMode.Replay)
+        {
+            return Task.FromResult(HealthCheckResult.Healthy("The feed is not a replay."));
+        }
+        if (source.Error is { } error)
+        {
+            return Task.FromResult(HealthCheckResult.Unhealthy($"The replayed feed stopped: {error}"));
+        }
+        return Task.FromResult(HealthCheckResult.Healthy(source.Finished
+            ? $"The recording played out after {source.Passes} pass(es)."
+            : $"Replaying; {source.Passes} pass(es) completed."));
+    }
+}
