@@ -57,13 +57,18 @@ public static class FeedExtensions
 
             if (SessionSchedule.TryFindTimeZone(feed.Session.TimeZone, out var zone) && CronExpression.TryParse(feed.Session.OpenCron, out _))
             {
-                quartz.ScheduleJob<SessionOpenJob>(trigger => trigger
+                quartz.AddJob<SessionJob>(job => job.WithIdentity(SessionJob.Name).StoreDurably());
+                quartz.AddTrigger<SessionJob>(trigger => trigger
+                    .ForJob(SessionJob.Name)
                     .WithIdentity("session-open")
+                    .UsingJobData(SessionJob.Action, SessionJob.Open)
                     .WithCronSchedule(feed.Session.OpenCron, cron => cron.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
                 if (!string.IsNullOrWhiteSpace(feed.Session.CloseCron) && CronExpression.TryParse(feed.Session.CloseCron, out _))
                 {
-                    quartz.ScheduleJob<SessionCloseJob>(trigger => trigger
+                    quartz.AddTrigger<SessionJob>(trigger => trigger
+                        .ForJob(SessionJob.Name)
                         .WithIdentity("session-close")
+                        .UsingJobData(SessionJob.Action, SessionJob.Close)
                         .WithCronSchedule(feed.Session.CloseCron, cron => cron.InTimeZone(zone).WithMisfireInstruction(CronTriggerMisfireInstruction.DoNothing)));
                 }
             }
