@@ -191,6 +191,10 @@ public sealed class LimitOptions
     [Range(1_024, 16 * 1024 * 1024)]
     public int MaxHubMessageBytes { get; set; } = 32 * 1024;
 
+    /// <summary>Largest recording <c>POST /api/recordings/import</c> takes, in bytes (it is validated whole in memory).</summary>
+    [Range(1_024, 1L << 31)]
+    public long MaxImportBytes { get; set; } = 25 * 1024 * 1024;
+
     /// <summary>HTTP API requests one client (by IP address) may make a minute.</summary>
     [Range(1, 1_000_000)]
     public int RequestsPerMinute { get; set; } = 600;

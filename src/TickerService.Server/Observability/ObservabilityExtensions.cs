@@ -1,6 +1,7 @@
 using OpenTelemetry.Metrics;
 using TickerService.Pipelines;
 using TickerService.Server.Hub;
+using TickerService.Server.Recording;
 
 namespace TickerService.Server.Observability;
 
@@ -31,7 +32,8 @@ public static class ObservabilityExtensions
     public static IEndpointRouteBuilder MapTickerMetrics(this IEndpointRouteBuilder endpoints)
     {
         var services = endpoints.ServiceProvider;
-        services.GetRequiredService<TickerMetrics>().Observe(services.GetRequiredService<QuoteFeed>(), services.GetRequiredService<QuoteBroadcaster>());
+        services.GetRequiredService<TickerMetrics>().Observe(
+            services.GetRequiredService<QuoteFeed>(), services.GetRequiredService<QuoteBroadcaster>(), services.GetRequiredService<QuoteRecorder>());
         endpoints.MapPrometheusScrapingEndpoint("/metrics");
         return endpoints;
     }

@@ -1,6 +1,7 @@
 using System.Diagnostics.Metrics;
 using TickerService.Pipelines;
 using TickerService.Server.Hub;
+using TickerService.Server.Recording;
 
 namespace TickerService.Server.Observability;
 
@@ -26,8 +27,12 @@ public sealed class TickerMetrics
     public void RecordBroadcastLatency(TimeSpan latency) => _broadcastLatency.Record(latency.TotalMilliseconds);
 
     /// <summary>Observes the feed and the broadcaster; called once, when both exist.</summary>
-    internal void Observe(QuoteFeed feed, QuoteBroadcaster broadcaster)
+    internal void Observe(QuoteFeed feed, QuoteBroadcaster broadcaster, QuoteRecorder recorder)
     {
+        _meter.CreateObservableCounter("ticker.recorder.written", () => recorder.Status.Written, "{quote}", "Quotes written to the recording.");
+        _meter.CreateObservableGauge("ticker.recorder.queued", () => recorder.Status.Queued, "{quote}", "Quotes waiting to be written: the recorder's lag.");
+        _meter.CreateObservableCounter("ticker.recorder.dropped", () => recorder.Status.Dropped, "{quote}", "Quotes not recorded because the queue was full while the disk failed.");
+        _meter.CreateObservableGauge("ticker.recorder.failing", () => recorder.Status.Healthy ? 0 : 1, null, "1 while the recording database cannot be written.");
         _meter.CreateObservableCounter("ticker.quotes.published", () => feed.PublishedCount, "{quote}", "Quotes the feed published.");
         _meter.CreateObservableCounter("ticker.quotes.delivered", () => broadcaster.Counters.Delivered, "{quote}", "Quotes handed to connections (one quote to ten connections counts ten).");
         _meter.CreateObservableCounter("ticker.quotes.conflated", () => broadcaster.Counters.Conflated, "{quote}", "Quotes a slow connection never saw because a newer one replaced them.");

@@ -1,5 +1,6 @@
 using System.Security.Cryptography;
 using System.Text;
+using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Microsoft.Data.Sqlite;
@@ -33,6 +34,12 @@ public static class RecordingApi
             .DisableAntiforgery();
         return endpoints;
     }
+
+    private static ProblemHttpResult TooLarge(long? bytes, long maxBytes) =>
+        TypedResults.Problem(
+            title: "Import too large",
+            detail: $"{(bytes is null ? "The import is" : $"The import is {bytes:N0} bytes,")} over the limit of {maxBytes:N0} bytes (Ticker:Limits:MaxImportBytes). Split the recording into smaller files. Nothing was imported.",
+            statusCode: StatusCodes.Status413PayloadTooLarge);
 
     private static Results<Ok<List<Quote>>, ProblemHttpResult> GetHistory(
         string symbol, DateTime? from, DateTime? to, int? limit, InstrumentCatalog catalog, RecordingStore store, TimeProvider time)
@@ -120,11 +127,26 @@ public static class RecordingApi
             return BadRequest("Unknown format", $"format '{format}' is not read: give jsonl or csv.");
         }
 
+        // The whole file is validated in memory before anything is written, so its size is capped.
+        var maxBytes = options.Value.Limits.MaxImportBytes;
+        if (request.ContentLength > maxBytes)
+        {
+            return TooLarge(request.ContentLength.Value, maxBytes);
+        }
+        if (request.HttpContext.Features.Get<IHttpMaxRequestBodySizeFeature>() is { IsReadOnly: false } bodyLimit)
+        {
+            bodyLimit.MaxRequestBodySize = maxBytes; // a body sent without Content-Length stops here too
+        }
+
         List<Quote> quotes;
         try
         {
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             quotes = await RecordingFormats.ReadAsync(reader, kind, cancellationToken);
+        }
+        catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TooLarge(null, maxBytes);
         }
         catch (RecordingFormatException exception)
         {

@@ -1,3 +1,4 @@
+using System.Net.Http.Json;
 using Microsoft.Extensions.Options;
 using TickerService.Tests.Infrastructure;
 
@@ -23,5 +24,34 @@ public sealed class ConfigurationTests
         var validation = error as OptionsValidationException ?? error.InnerException as OptionsValidationException;
         Assert.NotNull(validation);
         Assert.Contains(expected, validation.Message);
+    }
+
+    [Fact]
+    public async Task EnvironmentVariablesSetAnyKeyIncludingListsOfInstruments()
+    {
+        var folder = TempFolder.Create();
+        var environment = new Dictionary<string, string>
+        {
+            ["Ticker__Instruments__0__Symbol"] = "ALPHA",
+            ["Ticker__Instruments__0__Name"] = "Alpha Energy",
+            ["Ticker__Instruments__0__StartPrice"] = "12.5",
+            ["Ticker__Instruments__0__TickSize"] = "0.05",
+            ["Ticker__Feed__TickInterval"] = "00:00:00.050",
+            ["Ticker__Limits__MaxSymbolsPerConnection"] = "1",
+            ["Ticker__Recording__Path"] = Path.Combine(folder, "ticker.db"),
+        };
+        await using var child = ChildServer.Start(environment);
+        await child.WaitUntilUpAsync();
+        using var http = new HttpClient { BaseAddress = child.BaseAddress, Timeout = TickerServer.Timeout };
+
+        var instruments = await http.GetFromJsonAsync<TickerService.Market.Instrument[]>("/api/instruments");
+        var first = await http.GetFromJsonAsync<TickerService.Market.Quote>("/api/quotes/ALPHA");
+        await Eventually.TrueAsync(() => http.GetFromJsonAsync<TickerService.Market.Quote>("/api/quotes/ALPHA").Result!.Sequence > first!.Sequence + 5);
+
+        var alpha = Assert.Single(instruments!);
+        Assert.Equal(("ALPHA", "Alpha Energy", 0.05, 2), (alpha.Symbol, alpha.Name, alpha.TickSize, alpha.Decimals));
+        Assert.Equal(12.5, first!.Open);
+        await child.DisposeAsync();
+        TempFolder.Delete(folder);
     }
 }

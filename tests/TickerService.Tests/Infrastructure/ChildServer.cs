@@ -1,7 +1,6 @@
 using System.Collections.Concurrent;
 using System.Diagnostics;
 using System.Net;
-using System.Net.Sockets;
 
 namespace TickerService.Tests.Infrastructure;
 
@@ -30,9 +29,12 @@ public sealed class ChildServer : IAsyncDisposable
 
     public string Output => string.Join('\n', _output);
 
-    public static ChildServer Start(params string[] settings)
+    public static ChildServer Start(params string[] settings) => Start(new Dictionary<string, string>(), settings);
+
+    /// <summary>Starts the server with environment variables as well as command-line settings.</summary>
+    public static ChildServer Start(IReadOnlyDictionary<string, string> environment, params string[] settings)
     {
-        var port = FreePort();
+        var port = TickerServer.FreePort();
         var dll = ServerDll();
         var start = new ProcessStartInfo("dotnet")
         {
@@ -41,6 +43,10 @@ public sealed class ChildServer : IAsyncDisposable
             RedirectStandardError = true,
             UseShellExecute = false,
         };
+        foreach (var (name, value) in environment)
+        {
+            start.Environment[name] = value;
+        }
         foreach (var argument in new[] { dll, "--urls", $"http://127.0.0.1:{port}", "--Logging:LogLevel:Default=Warning" }.Concat(settings))
         {
             start.ArgumentList.Add(argument);
@@ -90,21 +96,21 @@ public sealed class ChildServer : IAsyncDisposable
         return _process.ExitCode;
     }
 
+    private bool _disposed;
+
     public async ValueTask DisposeAsync()
     {
+        if (_disposed)
+        {
+            return;
+        }
+        _disposed = true;
         if (!_process.HasExited)
         {
             _process.Kill(entireProcessTree: true);
             await _process.WaitForExitAsync();
         }
         _process.Dispose();
-    }
-
-    private static int FreePort()
-    {
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
     }
 
     // The server built beside these tests: src/TickerService.Server/bin/<Configuration>/<tfm>/.

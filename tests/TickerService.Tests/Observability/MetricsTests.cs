@@ -18,6 +18,7 @@ public sealed class MetricsTests : IAsyncLifetime
         await client.SubscribeAsync("XOM", "CVX");
         var ticked = _server.Market.Tick();
         await client.NextBatchAsync();
+        Assert.True(await _server.Recorder.FlushAsync(CancellationToken.None));
         using var http = _server.Http();
 
         var text = await http.GetStringAsync("/metrics");
@@ -28,6 +29,9 @@ public sealed class MetricsTests : IAsyncLifetime
         Assert.Equal(1, Value(text, "ticker_connections"));
         Assert.Equal(2, Value(text, "ticker_subscriptions"));
         Assert.True(Value(text, "ticker_broadcast_latency_milliseconds_count") >= 1);
+        Assert.Equal(2 * ticked.Count, Value(text, "ticker_recorder_written_total"));
+        Assert.Equal(0, Value(text, "ticker_recorder_queued"));
+        Assert.Equal(0, Value(text, "ticker_recorder_failing"));
     }
 
     private static double Value(string exposition, string name)

@@ -136,6 +136,32 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Contains("set Ticker:AdminKey to turn it on", await off.Content.ReadAsStringAsync());
     }
 
+    [Fact]
+    public async Task AnImportOverTheSizeLimitIsRefusedWhetherOrNotItGivesItsLength()
+    {
+        await using var small = new TickerServer().With("Ticker:AdminKey", Key).With("Ticker:Limits:MaxImportBytes", "2048");
+        using var http = small.Http();
+        var body = string.Join('\n', _recorded.Select(RecordingFormats.ToJsonLine)); // about 30 KB
+
+        using var sized = new StringContent(body, Encoding.UTF8, "application/x-ndjson");
+        sized.Headers.Add(RecordingApi.AdminKeyHeader, Key);
+        using var announced = await http.PostAsync("/api/recordings/import", sized);
+
+        using var streamed = new StreamContent(new MemoryStream(Encoding.UTF8.GetBytes(body)));
+        streamed.Headers.ContentType = new System.Net.Http.Headers.MediaTypeHeaderValue("application/x-ndjson");
+        streamed.Headers.Add(RecordingApi.AdminKeyHeader, Key);
+        using var chunked = new HttpRequestMessage(HttpMethod.Post, "/api/recordings/import") { Content = streamed };
+        chunked.Headers.TransferEncodingChunked = true;
+        using var unannounced = await http.SendAsync(chunked);
+
+        foreach (var response in new[] { announced, unannounced })
+        {
+            Assert.Equal(HttpStatusCode.RequestEntityTooLarge, response.StatusCode);
+            Assert.Contains("over the limit of 2,048 bytes (Ticker:Limits:MaxImportBytes)", await response.Content.ReadAsStringAsync());
+        }
+        Assert.Equal(0, small.Store.Count());
+    }
+
     private async Task<HttpResponseMessage> Import(string body, string contentType)
     {
         using var http = _target.Http();
