@@ -3,6 +3,9 @@ using TickerService.Tests.Infrastructure;
 
 namespace TickerService.Tests.Observability;
 
+// OpenTelemetry listens to every meter of a name in the process: with other test servers running,
+// their counters would show here too. Alone, this server's are the only ones.
+[Collection(Isolated.Name)]
 public sealed class MetricsTests : IAsyncLifetime
 {
     private readonly TickerServer _server = new();
