@@ -1,0 +1,93 @@
+namespace TickerService.LoadGenerator;
+
+/// <summary>
+/// What the clients saw. Only the measured window counts; sequences are followed throughout, so a
+/// gap that straddles the window's start still counts. Latency is arrival time minus the quote's
+/// <c>timestamp</c>, in a fixed histogram of 100 µs buckets up to 10 s.
+/// </summary>
+public sealed class Stats
+{
+    private const int BucketMicros = 100;
+    private const int Buckets = 100_000;
+    private readonly long[] _histogram = new long[Buckets + 1];
+    private long _maxMicros;
+    private long _quotes;
+    private long _messages;
+    private long _lost;
+    private long _bytes;
+
+    /// <summary>0 before the window, 1 in it, 2 after.</summary>
+    public volatile int Phase;
+
+    public long ConnectErrors;
+    public long Disconnects;
+    public long HubErrors;
+
+    public long Quotes => Interlocked.Read(ref _quotes);
+    public long Messages => Interlocked.Read(ref _messages);
+    public long Lost => Interlocked.Read(ref _lost);
+    public long Bytes => Interlocked.Read(ref _bytes);
+    public long MaxMicros => Interlocked.Read(ref _maxMicros);
+
+    public bool Measuring => Phase == 1;
+
+    public void AddMessage(int bytes)
+    {
+        Interlocked.Increment(ref _messages);
+        Interlocked.Add(ref _bytes, bytes);
+    }
+
+    /// <summary>One quote arrived. <paramref name="last"/> is the client's last sequence per symbol.</summary>
+    public void AddQuote(long[] last, int symbol, long sequence, DateTime timestamp, DateTime now)
+    {
+        var measuring = Measuring;
+        if (symbol >= 0)
+        {
+            var previous = last[symbol];
+            if (measuring && previous > 0 && sequence > previous + 1)
+            {
+                Interlocked.Add(ref _lost, sequence - previous - 1);
+            }
+            if (sequence > previous)
+            {
+                last[symbol] = sequence;
+            }
+        }
+        if (!measuring)
+        {
+            return;
+        }
+        Interlocked.Increment(ref _quotes);
+        var micros = Math.Max(0, (now - timestamp).Ticks / 10);
+        Interlocked.Increment(ref _histogram[Math.Min(Buckets, micros / BucketMicros)]);
+        long max;
+        while (micros > (max = Interlocked.Read(ref _maxMicros)) && Interlocked.CompareExchange(ref _maxMicros, micros, max) != max)
+        {
+        }
+    }
+
+    /// <summary>The latency at quantile <paramref name="q"/> in milliseconds (upper edge of its bucket).</summary>
+    public double PercentileMs(double q)
+    {
+        var total = 0L;
+        foreach (var count in _histogram)
+        {
+            total += count;
+        }
+        if (total == 0)
+        {
+            return double.NaN;
+        }
+        var rank = (long)Math.Ceiling(q * total);
+        var seen = 0L;
+        for (var i = 0; i <= Buckets; i++)
+        {
+            seen += _histogram[i];
+            if (seen >= rank)
+            {
+                return i == Buckets ? MaxMicros / 1000.0 : (i + 1) * BucketMicros / 1000.0;
+            }
+        }
+        return MaxMicros / 1000.0;
+    }
+}
