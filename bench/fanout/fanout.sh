@@ -62,10 +62,10 @@ case ${1:-} in
     done ;;
   b)
     for stuck in 0 1; do
-      one hub 1000 --stuck-percent "$stuck" --label "hub stuck=$stuck%" --json-out "$RESULTS/scenario-b.jsonl"
+      DURATION=30 one hub 1000 --stuck-percent "$stuck" --label "hub stuck=$stuck%" --json-out "$RESULTS/scenario-b.jsonl"
     done ;;
   c)
-    for clients in 1000 5000 10000; do
+    for clients in 2000 10000; do
       WARMUP=0 DURATION=5 one hub-idle "$clients" --connect-parallel 32 --json-out "$RESULTS/scenario-c.jsonl"
     done ;;
   chart) python3 bench/fanout/chart.py "$RESULTS/scenario-a.jsonl" docs/fanout.svg ;;

@@ -1,0 +1,90 @@
+#!/usr/bin/env python3
+"""Draws the fan-out chart (docs/fanout.svg) from scenario-a results, with no dependencies.
+
+Usage: chart.py RESULTS.jsonl OUT.svg
+
+Two panels against client count: p99 latency, and server CPU per client-tick (one tick's quotes
+delivered to one client: one message for the hub and the floor, 15 stream items for the
+per-client-stream baseline, so the three compare like for like). The last run of each target and
+client count wins.
+"""
+import json
+import sys
+
+COLOURS = {"hub": "#1a73e8", "floor": "#137333", "stream": "#c5221f"}
+NAMES = {"hub": "hub (serialize once)", "floor": "raw WebSocket floor", "stream": "per-client stream"}
+
+
+def load(path):
+    runs = {}
+    with open(path) as f:
+        for line in f:
+            if line.strip():
+                r = json.loads(line)
+                runs[(r["label"], r["clients"])] = r
+    return runs
+
+
+def per_client_tick(r):
+    q = r.get("server_cpu_us_per_quote")
+    per_msg_quotes = r["delivered_quotes"] / r["delivered_messages"] if r["delivered_messages"] else 0
+    if q is None:
+        return None
+    # The hub and the floor send one message per tick; the stream one item per quote.
+    return q * (15 if r["mode"] == "stream" else per_msg_quotes)
+
+
+def panel(x0, title, unit, series, clients, width=420, height=300):
+    left, bottom, top, right = 60, 40, 30, 10
+    w, h = width - left - right, height - top - bottom
+    ymax = max((v for pts in series.values() for _, v in pts if v is not None), default=1) * 1.1
+    xmax = max(clients)
+    out = [f'<g transform="translate({x0},0)">',
+           f'<text x="{left + w / 2}" y="18" text-anchor="middle" font-weight="bold">{title}</text>']
+    for i in range(5):
+        v = ymax * i / 4
+        y = top + h - h * i / 4
+        out.append(f'<line x1="{left}" x2="{left + w}" y1="{y}" y2="{y}" stroke="#e3e6ea"/>')
+        out.append(f'<text x="{left - 6}" y="{y + 4}" text-anchor="end" font-size="11">{v:.0f}</text>')
+    for c in clients:
+        x = left + w * c / xmax
+        out.append(f'<text x="{x}" y="{top + h + 16}" text-anchor="middle" font-size="11">{c}</text>')
+    out.append(f'<text x="{left + w / 2}" y="{height - 4}" text-anchor="middle" font-size="11">clients (10 msg/client/s)</text>')
+    out.append(f'<text x="14" y="{top + h / 2}" text-anchor="middle" font-size="11" transform="rotate(-90 14 {top + h / 2})">{unit}</text>')
+    out.append(f'<line x1="{left}" x2="{left}" y1="{top}" y2="{top + h}" stroke="#5b6470"/>')
+    out.append(f'<line x1="{left}" x2="{left + w}" y1="{top + h}" y2="{top + h}" stroke="#5b6470"/>')
+    for name, pts in series.items():
+        xy = [(left + w * c / xmax, top + h - h * v / ymax) for c, v in pts if v is not None]
+        if not xy:
+            continue
+        out.append('<polyline fill="none" stroke-width="2" stroke="%s" points="%s"/>'
+                   % (COLOURS[name], " ".join(f"{x:.1f},{y:.1f}" for x, y in xy)))
+        for x, y in xy:
+            out.append(f'<circle cx="{x:.1f}" cy="{y:.1f}" r="3" fill="{COLOURS[name]}"/>')
+    out.append("</g>")
+    return out
+
+
+def main(src, dst):
+    runs = load(src)
+    targets = [t for t in ("hub", "floor", "stream") if any(k[0] == t for k in runs)]
+    clients = sorted({k[1] for k in runs})
+    p99 = {t: [(c, runs[(t, c)]["p99_ms"]) for c in clients if (t, c) in runs] for t in targets}
+    cpu = {t: [(c, per_client_tick(runs[(t, c)])) for c in clients if (t, c) in runs] for t in targets}
+    dates = sorted(r["date"][:10] for r in runs.values())
+    svg = ['<svg xmlns="http://www.w3.org/2000/svg" width="860" height="360" font-family="system-ui, sans-serif" font-size="12">',
+           '<rect width="100%" height="100%" fill="#ffffff"/>']
+    svg += panel(0, "p99 latency, quote timestamp to arrival", "ms", p99, clients)
+    svg += panel(430, "server CPU per client-tick", "µs of CPU", cpu, clients)
+    for i, t in enumerate(targets):
+        x = 70 + i * 250
+        svg.append(f'<rect x="{x}" y="334" width="14" height="4" fill="{COLOURS[t]}"/>')
+        svg.append(f'<text x="{x + 20}" y="340">{NAMES[t]}</text>')
+    svg.append(f'<text x="850" y="356" text-anchor="end" font-size="10" fill="#5b6470">{dates[0] if dates else ""}, 2 shared busy cores; bench/fanout/fanout.sh a</text>')
+    svg.append("</svg>")
+    with open(dst, "w") as f:
+        f.write("\n".join(svg) + "\n")
+
+
+if __name__ == "__main__":
+    main(sys.argv[1], sys.argv[2])
