@@ -57,7 +57,9 @@ var receiving = new List<Task>();
 var connectClock = Stopwatch.StartNew();
 using (var gate = new SemaphoreSlim(options.ConnectParallel))
 {
-    var connects = Enumerable.Range(0, options.Clients).Select(async _ =>
+    // Which clients get stuck is fixed up front, spread over the connection order.
+    var stuckEvery = options.StuckClients > 0 ? Math.Max(1, options.Clients / options.StuckClients) : 0;
+    var connects = Enumerable.Range(0, options.Clients).Select(async index =>
     {
         await gate.WaitAsync();
         try
@@ -65,8 +67,9 @@ using (var gate = new SemaphoreSlim(options.ConnectParallel))
             using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(30));
             if (options.Client == "raw")
             {
-                var client = new RawClient(stats, table);
-                await client.ConnectAsync(options.Url, options.Mode, options.Symbols, timeout.Token);
+                var willStick = stuckEvery > 0 && index % stuckEvery == 0 && index / stuckEvery < options.StuckClients;
+                var client = new RawClient(stats, table) { WillStick = willStick };
+                await client.ConnectAsync(options.Url, options.Mode, options.Symbols, willStick, timeout.Token);
                 lock (raw)
                 {
                     raw.Add(client);
@@ -130,16 +133,13 @@ await Task.Delay(TimeSpan.FromSeconds(options.WarmupSeconds));
 
 // The window.
 var stuck = 0;
-if (options.StuckClients > 0)
+foreach (var client in raw.Where(c => c.WillStick))
 {
-    // Spread over the connection order.
-    var every = Math.Max(1, raw.Count / options.StuckClients);
-    for (var i = 0; i < raw.Count && stuck < options.StuckClients; i += every, stuck++)
-    {
-        raw[i].Stuck = true;
-    }
+    client.Stuck = true;
+    stuck++;
 }
 var sequencesBefore = await LatestSequences(http);
+stats.CountSequencesAfter([.. table.Symbols.Select(s => sequencesBefore.GetValueOrDefault(s))]);
 var serverCpuBefore = options.Pid is { } p2 ? ProcessProbe.CpuTime(p2) : TimeSpan.Zero;
 var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var machineBefore = ProcessProbe.MachineCpu();
@@ -156,13 +156,18 @@ var machineAfter = ProcessProbe.MachineCpu();
 var sequencesAfter = await LatestSequences(http);
 var peakEver = options.Pid is { } p4 ? ProcessProbe.Memory(p4).Peak : 0;
 var disconnectsInRun = Interlocked.Read(ref stats.Disconnects);
-
-// Done: let the stuck ones go, close everything.
-stopping.Cancel();
-foreach (var client in raw)
+// The stuck clients read again, and the window's last quotes are still on their way: give
+// both time before counting.
+foreach (var client in raw.Where(c => c.Stuck))
 {
     client.Resume();
 }
+await Task.Delay(TimeSpan.FromSeconds(3));
+var subscribedIndexes = subscribed.Select(table.IndexOf).Where(i => i >= 0).ToArray();
+var deliveredInWindow = stats.DeliveredBetween([.. table.Symbols.Select(s => sequencesAfter.GetValueOrDefault(s))], subscribedIndexes);
+
+// Done: close everything.
+stopping.Cancel();
 await sampling;
 await pinging;
 await Task.WhenAll(raw.Select(c => c.CloseAsync()).Concat(signalr.Select(c => c.CloseAsync())));
@@ -197,8 +202,11 @@ var result = new JsonObject
     ["quotes_per_s"] = Math.Round(stats.Quotes / seconds, 1),
     ["messages_per_s"] = Math.Round(stats.Messages / seconds, 1),
     ["messages_per_client_s"] = Round(Per(stats.Messages / seconds, reading), 2),
-    ["delivery_ratio"] = Round(Per(stats.Quotes, expected), 4),
+    ["delivered_of_published"] = deliveredInWindow,
+    ["delivery_ratio"] = Round(Per(deliveredInWindow, expected), 4),
     ["lost_quotes"] = stats.Lost,
+    ["stuck_received_after_resume"] = Interlocked.Read(ref stats.StuckReceived),
+    ["stuck_skipped_sequences"] = Interlocked.Read(ref stats.StuckSkipped),
     ["mb_per_s"] = Math.Round(stats.Bytes / seconds / Mb, 2),
     ["p50_ms"] = Round(stats.PercentileMs(0.50), 2),
     ["p99_ms"] = Round(stats.PercentileMs(0.99), 2),

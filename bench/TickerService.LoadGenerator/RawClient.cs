@@ -1,3 +1,4 @@
+using System.Net.Sockets;
 using System.Net.WebSockets;
 using System.Text;
 using System.Text.Json;
@@ -24,15 +25,49 @@ public sealed class RawClient(Stats stats, SymbolTable symbols)
     private byte[] _buffer = new byte[16 * 1024];
     private int _filled;
     private bool _handshaken;
+    private volatile bool _resumed;
 
     /// <summary>A stuck client stops reading, as a frozen browser tab does; its socket buffers fill and the server's writes to it stall.</summary>
     public bool Stuck { get; set; }
 
-    public async Task ConnectAsync(Uri baseUrl, string mode, string[] subscribeTo, CancellationToken cancellationToken)
+    /// <summary>Chosen to get stuck when the window opens.</summary>
+    public bool WillStick { get; init; }
+
+    /// <summary>
+    /// Connects, shakes hands and subscribes. A client that will get stuck gets a 4 KB receive
+    /// buffer (SO_RCVBUF, set before connecting, which also turns off the kernel's autotuning), so
+    /// its back-pressure reaches the server in seconds instead of after megabytes of loopback
+    /// buffering: what a frozen client on a real network does once its buffers are full.
+    /// </summary>
+    public async Task ConnectAsync(Uri baseUrl, string mode, string[] subscribeTo, bool smallReceiveBuffer, CancellationToken cancellationToken)
     {
         var url = new UriBuilder(baseUrl) { Scheme = baseUrl.Scheme == "https" ? "wss" : "ws", Path = "/hubs/quotes" }.Uri;
         _socket.Options.KeepAliveInterval = TimeSpan.Zero;
-        await _socket.ConnectAsync(url, cancellationToken).ConfigureAwait(false);
+        if (smallReceiveBuffer)
+        {
+            var handler = new SocketsHttpHandler
+            {
+                ConnectCallback = async (context, token) =>
+                {
+                    var socket = new Socket(SocketType.Stream, ProtocolType.Tcp) { NoDelay = true, ReceiveBufferSize = 4096 };
+                    try
+                    {
+                        await socket.ConnectAsync(context.DnsEndPoint, token).ConfigureAwait(false);
+                        return new NetworkStream(socket, ownsSocket: true);
+                    }
+                    catch
+                    {
+                        socket.Dispose();
+                        throw;
+                    }
+                },
+            };
+            await _socket.ConnectAsync(url, new HttpMessageInvoker(handler), cancellationToken).ConfigureAwait(false);
+        }
+        else
+        {
+            await _socket.ConnectAsync(url, cancellationToken).ConfigureAwait(false);
+        }
         await SendAsync(Handshake, cancellationToken).ConfigureAwait(false);
         var arguments = JsonSerializer.Serialize(subscribeTo);
         var invocation = mode == "stream"
@@ -50,7 +85,13 @@ public sealed class RawClient(Stats stats, SymbolTable symbols)
         }
     }
 
-    public void Resume() => _resume.TrySetResult();
+    /// <summary>A stuck client reads again; what it gets first shows what the server kept for it (see <see cref="Stats.StuckSkipped"/>).</summary>
+    public void Resume()
+    {
+        _resumed = true;
+        Stuck = false;
+        _resume.TrySetResult();
+    }
 
     public async Task ReceiveLoopAsync(CancellationToken cancellationToken)
     {
@@ -197,7 +238,11 @@ public sealed class RawClient(Stats stats, SymbolTable symbols)
             }
             else if (reader.TokenType == JsonTokenType.EndObject && timestamp is { } at)
             {
-                if (!Stuck)
+                if (_resumed)
+                {
+                    stats.AddResumedQuote(_lastSequence, symbol, sequence);
+                }
+                else if (!Stuck)
                 {
                     stats.AddQuote(_lastSequence, symbol, sequence, at, now);
                 }
@@ -205,7 +250,7 @@ public sealed class RawClient(Stats stats, SymbolTable symbols)
                 timestamp = null;
             }
         }
-        if (type is 1 or 2 && !Stuck && stats.Measuring)
+        if (type is 1 or 2 && !Stuck && !_resumed && stats.Measuring)
         {
             stats.AddMessage(record.Length + 1);
         }

@@ -19,6 +19,41 @@ public sealed class Stats
     /// <summary>0 before the window, 1 in it, 2 after.</summary>
     public volatile int Phase;
 
+    // Deliveries per (symbol, sequence) from the window's first sequence on, so the delivery
+    // ratio counts exactly the quotes published in the window, wherever their arrival falls.
+    private const int SequenceCapacity = 1 << 16;
+    private long[]? _firstSequence;
+    private int[][] _bySequence = [];
+
+    /// <summary>Starts counting deliveries of every sequence after <paramref name="before"/>.</summary>
+    public void CountSequencesAfter(long[] before)
+    {
+        _bySequence = [.. before.Select(_ => new int[SequenceCapacity])];
+        Volatile.Write(ref _firstSequence, before);
+    }
+
+    /// <summary>Deliveries of sequences in (before, after] per symbol, summed over the given symbols.</summary>
+    public long DeliveredBetween(long[] after, IEnumerable<int> symbols)
+    {
+        var first = _firstSequence ?? throw new InvalidOperationException("No window was opened.");
+        var total = 0L;
+        foreach (var s in symbols)
+        {
+            var counts = _bySequence[s];
+            for (var offset = 0L; offset < Math.Min(SequenceCapacity, after[s] - first[s]); offset++)
+            {
+                total += Volatile.Read(ref counts[offset]);
+            }
+        }
+        return total;
+    }
+
+    /// <summary>Sequences the stuck clients never got once they read again: what the server conflated (or dropped) for them.</summary>
+    public long StuckSkipped;
+
+    /// <summary>Quotes the stuck clients got once they read again.</summary>
+    public long StuckReceived;
+
     public long ConnectErrors;
     public long Disconnects;
     public long HubErrors;
@@ -41,6 +76,10 @@ public sealed class Stats
     public void AddQuote(long[] last, int symbol, long sequence, DateTime timestamp, DateTime now)
     {
         var measuring = Measuring;
+        if (symbol >= 0 && Volatile.Read(ref _firstSequence) is { } first && sequence > first[symbol] && sequence - first[symbol] <= SequenceCapacity)
+        {
+            Interlocked.Increment(ref _bySequence[symbol][sequence - first[symbol] - 1]);
+        }
         if (symbol >= 0)
         {
             var previous = last[symbol];
@@ -64,6 +103,21 @@ public sealed class Stats
         while (micros > (max = Interlocked.Read(ref _maxMicros)) && Interlocked.CompareExchange(ref _maxMicros, micros, max) != max)
         {
         }
+    }
+
+    /// <summary>A quote to a stuck client after it resumed: counted apart, never as a delivery.</summary>
+    public void AddResumedQuote(long[] last, int symbol, long sequence)
+    {
+        Interlocked.Increment(ref StuckReceived);
+        if (symbol < 0)
+        {
+            return;
+        }
+        if (last[symbol] > 0 && sequence > last[symbol] + 1)
+        {
+            Interlocked.Add(ref StuckSkipped, sequence - last[symbol] - 1);
+        }
+        last[symbol] = Math.Max(last[symbol], sequence);
     }
 
     /// <summary>The latency at quantile <paramref name="q"/> in milliseconds (upper edge of its bucket).</summary>
