@@ -112,10 +112,22 @@ var pinging = Task.Run(async () =>
         try
         {
             await Task.Delay(TimeSpan.FromSeconds(10), stopping.Token);
-            foreach (var client in raw)
+            // Every client on its own: a send that hangs (a stuck client's) must not hold up the
+            // others' pings, or the server times them all out.
+            await Task.WhenAll(raw.Select(async client =>
             {
-                await client.PingAsync(stopping.Token);
-            }
+                try
+                {
+                    await client.PingAsync(stopping.Token).WaitAsync(TimeSpan.FromSeconds(5), stopping.Token);
+                }
+                catch (TimeoutException)
+                {
+                    Interlocked.Increment(ref stats.PingStalls);
+                }
+                catch (Exception exception) when (exception is System.Net.WebSockets.WebSocketException or InvalidOperationException or ObjectDisposedException)
+                {
+                }
+            }));
         }
         catch (Exception exception) when (exception is OperationCanceledException or System.Net.WebSockets.WebSocketException or InvalidOperationException)
         {
@@ -215,6 +227,7 @@ var result = new JsonObject
     ["connect_errors"] = stats.ConnectErrors,
     ["disconnects"] = disconnectsInRun,
     ["hub_errors"] = stats.HubErrors,
+    ["ping_stalls"] = Interlocked.Read(ref stats.PingStalls),
     ["server_cpu_s"] = Math.Round(serverCpu.TotalSeconds, 2),
     ["server_cpu_pct_of_core"] = Math.Round(100 * serverCpu.TotalSeconds / seconds, 1),
     ["server_cpu_us_per_message"] = Round(Per(serverCpu.TotalMicroseconds, stats.Messages), 2),

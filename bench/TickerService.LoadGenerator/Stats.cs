@@ -54,6 +54,9 @@ public sealed class Stats
     /// <summary>Quotes the stuck clients got once they read again.</summary>
     public long StuckReceived;
 
+    /// <summary>Pings that did not go out within 5 s: a client whose send side is blocked.</summary>
+    public long PingStalls;
+
     public long ConnectErrors;
     public long Disconnects;
     public long HubErrors;
