@@ -157,7 +157,7 @@ var ownCpuBefore = Process.GetCurrentProcess().TotalProcessorTime;
 var machineBefore = ProcessProbe.MachineCpu();
 var windowStart = sampleClock.Elapsed.TotalSeconds;
 var window = Stopwatch.StartNew();
-stats.Phase = 1;
+stats.Open(options.DurationSeconds);
 await Task.Delay(TimeSpan.FromSeconds(options.DurationSeconds));
 stats.Phase = 2;
 var seconds = window.Elapsed.TotalSeconds;
@@ -239,6 +239,7 @@ var result = new JsonObject
     ["server_rss_mb_window_first"] = windowSamples.Count > 0 ? Math.Round(windowSamples[0].Rss / Mb, 1) : null,
     ["server_rss_mb_window_last"] = windowSamples.Count > 0 ? Math.Round(windowSamples[^1].Rss / Mb, 1) : null,
     ["server_vmhwm_mb"] = Math.Round(peakEver / Mb, 1),
+    ["max_ms_per_s"] = new JsonArray([.. stats.MaxMsBySecond().Select(v => (JsonNode)v)]),
     ["server_rss_mb_per_s"] = new JsonArray([.. windowSamples.Where((_, i) => i % 4 == 0).Select(s => (JsonNode)Math.Round(s.Rss / Mb, 1))]),
     ["generator_cpu_pct_of_core"] = Math.Round(100 * ownCpu.TotalSeconds / seconds, 1),
     ["machine_busy_pct"] = Round(Per(100.0 * (machineAfter.Busy - machineBefore.Busy), machineAfter.Total - machineBefore.Total), 1),
@@ -249,7 +250,7 @@ var result = new JsonObject
 Console.WriteLine($"== {options.Label} ==");
 foreach (var (key, value) in result)
 {
-    if (key != "server_rss_mb_per_s")
+    if (key is not ("server_rss_mb_per_s" or "max_ms_per_s"))
     {
         Console.WriteLine($"  {key,-30} {value?.ToJsonString().Trim('"')}");
     }

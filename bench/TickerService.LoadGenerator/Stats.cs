@@ -19,6 +19,21 @@ public sealed class Stats
     /// <summary>0 before the window, 1 in it, 2 after.</summary>
     public volatile int Phase;
 
+    // The worst latency in each second of the window, to see when a slow spell happened.
+    private long[] _maxMicrosBySecond = [];
+    private DateTime _windowStart;
+
+    /// <summary>Opens the window: from now on, quotes count.</summary>
+    public void Open(double seconds)
+    {
+        _maxMicrosBySecond = new long[(int)Math.Ceiling(seconds) + 1];
+        _windowStart = DateTime.UtcNow;
+        Phase = 1;
+    }
+
+    /// <summary>The worst latency per second of the window, in milliseconds.</summary>
+    public double[] MaxMsBySecond() => [.. _maxMicrosBySecond.Select(m => Math.Round(m / 1000.0, 1))];
+
     // Deliveries per (symbol, sequence) from the window's first sequence on, so the delivery
     // ratio counts exactly the quotes published in the window, wherever their arrival falls.
     private const int SequenceCapacity = 1 << 16;
@@ -102,6 +117,15 @@ public sealed class Stats
         Interlocked.Increment(ref _quotes);
         var micros = Math.Max(0, (now - timestamp).Ticks / 10);
         Interlocked.Increment(ref _histogram[Math.Min(Buckets, micros / BucketMicros)]);
+        var second = (int)((now - _windowStart).Ticks / TimeSpan.TicksPerSecond);
+        var bySecond = _maxMicrosBySecond;
+        if (second >= 0 && second < bySecond.Length)
+        {
+            long worst;
+            while (micros > (worst = Interlocked.Read(ref bySecond[second])) && Interlocked.CompareExchange(ref bySecond[second], micros, worst) != worst)
+            {
+            }
+        }
         long max;
         while (micros > (max = Interlocked.Read(ref _maxMicros)) && Interlocked.CompareExchange(ref _maxMicros, micros, max) != max)
         {
