@@ -61,8 +61,12 @@ case ${1:-} in
       done
     done ;;
   b)
+    # 30 s: the kernel still absorbs the stuck sockets; 150 s: past its 4 MB a socket (tcp_wmem).
     for stuck in 0 1; do
       DURATION=30 one hub 1000 --stuck-percent "$stuck" --label "hub stuck=$stuck%" --json-out "$RESULTS/scenario-b.jsonl"
+    done
+    for stuck in 1 0; do
+      DURATION=150 one hub 1000 --stuck-percent "$stuck" --label "hub stuck=$stuck% long" --json-out "$RESULTS/scenario-b.jsonl"
     done ;;
   c)
     # The 10,000 are held for 40 s: past SignalR's 30 s client timeout and two keep-alive rounds.
