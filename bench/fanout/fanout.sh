@@ -1,0 +1,77 @@
+#!/usr/bin/env bash
+# The fan-out benchmark (docs/benchmarks.md, "Fan-out"). Loopback only; every run is bounded in
+# clients and time. Usage:
+#   bench/fanout/fanout.sh one TARGET CLIENTS [generator options]   one run; TARGET is
+#        hub (the service, subscribe), floor (raw WebSocket floor), stream (classic per-client
+#        stream baseline), hub-stream (the service's own StreamQuotes) or hub-idle (the service
+#        with a Manual feed: nothing ticks, connections sit idle)
+#   bench/fanout/fanout.sh a | b | c    the scenarios; results appended to bench/fanout/results/
+#   bench/fanout/fanout.sh chart        redraws docs/fanout.svg from results/scenario-a.jsonl
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+RESULTS=bench/fanout/results
+PORT=${PORT:-5731}
+WARMUP=${WARMUP:-5}
+DURATION=${DURATION:-20}
+SERVER_DLL=src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll
+FLOOR_DLL=bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll
+GENERATOR_DLL=bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerService.LoadGenerator.dll
+FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
+
+# 10,000 sockets need 10,000 descriptors on each side.
+ulimit -n "$(ulimit -Hn)"
+
+build() {
+  if [[ -z "${NO_BUILD:-}" ]]; then
+    dotnet build -c Release src/TickerService.Server >/dev/null
+    dotnet build -c Release bench/TickerService.RawFloor >/dev/null
+    dotnet build -c Release bench/TickerService.LoadGenerator >/dev/null
+    export NO_BUILD=1
+  fi
+}
+
+# one TARGET CLIENTS [generator options...]
+one() {
+  local target=$1 clients=$2; shift 2
+  local url=http://127.0.0.1:$PORT mode=subscribe server
+  case $target in
+    hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
+    hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
+    floor) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode floor "${FEED[@]}") ;;
+    stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode stream "${FEED[@]}") ;;
+    *) echo "unknown target $target" >&2; return 2 ;;
+  esac
+  [[ $target == *stream ]] && mode=stream
+  build
+  "${server[@]}" >"/tmp/fanout-$target-$PORT.log" 2>&1 &
+  local pid=$!
+  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  # A manual feed has published only its snapshot; the service answers /api/quotes all the same.
+  dotnet "$GENERATOR_DLL" --url "$url" --clients "$clients" --mode "$mode" --pid "$pid" \
+    --warmup "$WARMUP" --duration "$DURATION" --label "$target" "$@" || true
+  kill "$pid"; wait "$pid" 2>/dev/null || true
+}
+
+case ${1:-} in
+  one) shift; one "$@" ;;
+  a)
+    for clients in 100 500 1000; do
+      for target in hub floor stream; do
+        one "$target" "$clients" --json-out "$RESULTS/scenario-a.jsonl"
+      done
+    done ;;
+  b)
+    # 30 s: the kernel still absorbs the stuck sockets; 150 s: past its 4 MB a socket (tcp_wmem).
+    for stuck in 0 1; do
+      DURATION=30 one hub 1000 --stuck-percent "$stuck" --label "hub stuck=$stuck%" --json-out "$RESULTS/scenario-b.jsonl"
+    done
+    for stuck in 1 0; do
+      DURATION=150 one hub 1000 --stuck-percent "$stuck" --label "hub stuck=$stuck% long" --json-out "$RESULTS/scenario-b.jsonl"
+    done ;;
+  c)
+    # The 10,000 are held for 40 s: past SignalR's 30 s client timeout and two keep-alive rounds.
+    WARMUP=0 DURATION=5 one hub-idle 2000 --connect-parallel 32 --json-out "$RESULTS/scenario-c.jsonl"
+    WARMUP=0 DURATION=40 one hub-idle 10000 --connect-parallel 32 --json-out "$RESULTS/scenario-c.jsonl" ;;
+  chart) python3 bench/fanout/chart.py "$RESULTS/scenario-a.jsonl" docs/fanout.svg ;;
+  *) sed -n 2,11p "$0"; exit 2 ;;
+esac

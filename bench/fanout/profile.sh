@@ -1,0 +1,36 @@
+#!/usr/bin/env bash
+# Where the server's CPU goes under fan-out: perf samples of one target at N clients.
+#   bench/fanout/profile.sh hub|floor [CLIENTS=1000] [SECONDS=10]
+# Starts the target with DOTNET_PerfMapEnabled=1 and W^X off (so perf can name JIT-compiled frames), loads it
+# with the generator, records SECONDS of samples in the middle of the window and prints the top
+# symbols (self time) to bench/fanout/results/profile-TARGET.txt. Loopback only, bounded.
+set -euo pipefail
+cd "$(dirname "$0")/../.."
+target=$1 clients=${2:-1000} seconds=${3:-10}
+PORT=${PORT:-5732}
+url=http://127.0.0.1:$PORT
+FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
+ulimit -n "$(ulimit -Hn)"
+case $target in
+  hub) DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll --urls "$url" "${FEED[@]}" >/dev/null 2>&1 & ;;
+  floor) DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll --urls "$url" --mode floor "${FEED[@]}" >/dev/null 2>&1 & ;;
+  *) echo "hub or floor" >&2; exit 2 ;;
+esac
+pid=$!
+for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+dotnet bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerService.LoadGenerator.dll --url "$url" \
+  --clients "$clients" --pid "$pid" --warmup 5 --duration $((seconds + 10)) --label "$target profiled" >/tmp/profile-gen.out 2>&1 &
+gen=$!
+# Connecting takes up to ~20 s on the shared machine; start recording once the window is open.
+for _ in $(seq 120); do grep -q connected /tmp/profile-gen.out && break; sleep 0.5; done
+sleep 10
+perf record -F 499 -g -p "$pid" -o "/tmp/perf-$target.data" -- sleep "$seconds" >/dev/null 2>&1
+wait "$gen" || true
+kill "$pid"; wait "$pid" 2>/dev/null || true
+out=bench/fanout/results/profile-$target.txt
+{
+  echo "# $target, $clients clients, ${seconds}s of perf samples at 499 Hz, $(date -u +%FT%TZ)"
+  tail -1 /tmp/profile-gen.out
+  (cd /tmp && perf report -i "/tmp/perf-$target.data" --no-children -g none --sort symbol --stdio 2>/dev/null | grep -E '^ +[0-9]' | head -60) || true
+} >"$out"
+cat "$out"
