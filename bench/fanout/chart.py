@@ -96,7 +96,10 @@ def main(srcs, dst):
         x = 70 + i * 250
         svg.append(f'<rect x="{x}" y="334" width="14" height="4" fill="{COLOURS[t]}"/>')
         svg.append(f'<text x="{x + 20}" y="340">{NAMES[t]}</text>')
-    svg.append(f'<text x="850" y="356" text-anchor="end" font-size="10" fill="#5b6470">{dates[0] if dates else ""}, 2 shared busy cores; solid: last run, dashed: earlier; bench/fanout/fanout.sh a</text>')
+    # Say how busy the machine was, from the runs themselves (their machine_busy_pct).
+    busy = [r.get("machine_busy_pct") for r in runs.values() if r.get("machine_busy_pct") is not None]
+    load_note = f"machine {min(busy):.0f} to {max(busy):.0f} % busy" if busy else "machine load unknown"
+    svg.append(f'<text x="850" y="356" text-anchor="end" font-size="10" fill="#5b6470">{dates[0] if dates else ""}, 2 cores, {load_note}; solid: last run, dashed: earlier; bench/fanout/fanout.sh a</text>')
     svg.append("</svg>")
     with open(dst, "w") as f:
         f.write("\n".join(svg) + "\n")
