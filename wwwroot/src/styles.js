@@ -62,11 +62,18 @@ export const base = `
   overflow: hidden; clip: rect(0 0 0 0); white-space: nowrap;
 }
 .replay { display: flex; flex-wrap: wrap; align-items: center; gap: 0.4rem 0.6rem; margin-top: 0.5rem; font-size: 0.8rem; color: var(--ticker-muted); }
-.replay button, .replay select {
-  font: inherit; color: var(--ticker-fg); background: var(--ticker-badge-bg);
-  border: 1px solid var(--ticker-border); border-radius: calc(var(--ticker-radius) - 2px); padding: 0.1rem 0.45rem;
+/* Every control in either element (the tape's pause, the replay bar) looks the same. */
+button, select {
+  flex: none;
+  font: inherit;
+  color: var(--ticker-fg);
+  background: var(--ticker-badge-bg);
+  border: 1px solid var(--ticker-border);
+  border-radius: calc(var(--ticker-radius) - 2px);
+  padding: 0.1rem 0.45rem;
 }
-.replay button:focus-visible, .replay select:focus-visible { outline: 2px solid var(--ticker-focus); outline-offset: 1px; }
+button { cursor: pointer; }
+button:focus-visible, select:focus-visible { outline: 2px solid var(--ticker-focus); outline-offset: 1px; }
 /* A price that is not live is greyed: it must never pass for a live one. */
 .stale .value, .stale .up, .stale .down { color: var(--ticker-stale); }
 `;
@@ -124,18 +131,7 @@ export const ticker = `
 .item { display: flex; gap: 0.4rem; white-space: nowrap; }
 .symbol { font-weight: 700; }
 .tape:hover .track, .tape:focus-within .track, .tape.paused .track { animation-play-state: paused; }
-button {
-  flex: none;
-  font: inherit;
-  font-size: 0.8rem;
-  color: var(--ticker-fg);
-  background: var(--ticker-badge-bg);
-  border: 1px solid var(--ticker-border);
-  border-radius: calc(var(--ticker-radius) - 2px);
-  padding: 0.15rem 0.5rem;
-  cursor: pointer;
-}
-button:focus-visible { outline: 2px solid var(--ticker-focus); outline-offset: 1px; }
+button.pause { font-size: 0.8rem; padding: 0.15rem 0.5rem; }
 @keyframes scroll { from { transform: translateX(0); } to { transform: translateX(-50%); } }
 /* Without motion the tape is a static list that wraps; the copy that made the loop is dropped. */
 @media (prefers-reduced-motion: reduce) {

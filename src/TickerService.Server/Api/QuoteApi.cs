@@ -33,20 +33,9 @@ public static class QuoteApi
 
     private static Results<Ok<Quote>, ProblemHttpResult> GetQuote(string symbol, InstrumentCatalog catalog, LastValueCache cache)
     {
-        var normalized = symbol.Trim().ToUpperInvariant();
-        if (!Symbols.IsWellFormed(normalized))
+        if (!SymbolRoute.TryResolve(symbol, catalog, out var index, out var normalized, out var problem))
         {
-            return TypedResults.Problem(
-                title: "Malformed symbol",
-                detail: $"'{symbol}' is not a symbol: a symbol is 1 to 12 of A-Z 0-9 . - _ =.",
-                statusCode: StatusCodes.Status400BadRequest);
-        }
-        if (!catalog.TryGetIndex(normalized, out var index))
-        {
-            return TypedResults.Problem(
-                title: "Unknown symbol",
-                detail: $"Unknown symbol: {normalized}. GET /api/instruments lists the symbols served.",
-                statusCode: StatusCodes.Status404NotFound);
+            return problem!;
         }
         return cache.Get(index) is { } quote
             ? TypedResults.Ok(quote)

@@ -7,6 +7,7 @@ using Microsoft.Data.Sqlite;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
+using TickerService.Server.Api;
 using TickerService.Server.Security;
 
 namespace TickerService.Server.Recording;
@@ -44,17 +45,9 @@ public static class RecordingApi
     private static Results<Ok<List<Quote>>, ProblemHttpResult> GetHistory(
         string symbol, DateTime? from, DateTime? to, int? limit, InstrumentCatalog catalog, RecordingStore store, TimeProvider time)
     {
-        var normalized = symbol.Trim().ToUpperInvariant();
-        if (!Symbols.IsWellFormed(normalized))
+        if (!SymbolRoute.TryResolve(symbol, catalog, out _, out var normalized, out var problem))
         {
-            return BadRequest("Malformed symbol", $"'{symbol}' is not a symbol: a symbol is 1 to 12 of A-Z 0-9 . - _ =.");
-        }
-        if (!catalog.TryGetIndex(normalized, out _))
-        {
-            return TypedResults.Problem(
-                title: "Unknown symbol",
-                detail: $"Unknown symbol: {normalized}. GET /api/instruments lists the symbols served.",
-                statusCode: StatusCodes.Status404NotFound);
+            return problem!;
         }
         var end = Utc(to) ?? time.GetUtcNow().UtcDateTime;
         var start = Utc(from) ?? end.AddHours(-1);

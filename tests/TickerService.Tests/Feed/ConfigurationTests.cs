@@ -29,7 +29,7 @@ public sealed class ConfigurationTests
     [Fact]
     public async Task EnvironmentVariablesSetAnyKeyIncludingListsOfInstruments()
     {
-        var folder = TempFolder.Create();
+        using var database = new TempDatabase();
         var environment = new Dictionary<string, string>
         {
             ["Ticker__Instruments__0__Symbol"] = "ALPHA",
@@ -38,7 +38,7 @@ public sealed class ConfigurationTests
             ["Ticker__Instruments__0__TickSize"] = "0.05",
             ["Ticker__Feed__TickInterval"] = "00:00:00.050",
             ["Ticker__Limits__MaxSymbolsPerConnection"] = "1",
-            ["Ticker__Recording__Path"] = Path.Combine(folder, "ticker.db"),
+            ["Ticker__Recording__Path"] = database.Path,
         };
         await using var child = ChildServer.Start(environment);
         await child.WaitUntilUpAsync();
@@ -52,6 +52,5 @@ public sealed class ConfigurationTests
         Assert.Equal(("ALPHA", "Alpha Energy", 0.05, 2), (alpha.Symbol, alpha.Name, alpha.TickSize, alpha.Decimals));
         Assert.Equal(12.5, first!.Open);
         await child.DisposeAsync();
-        TempFolder.Delete(folder);
     }
 }

@@ -16,7 +16,7 @@ public sealed class NodeClientTests : IAsyncLifetime
     [Fact]
     public async Task ANodeClientSubscribesReceivesUpdatesAndGetsClearErrors()
     {
-        var folder = Path.Combine(RepositoryRoot(), "tests", "TickerService.Tests", "node");
+        var folder = Path.Combine(Repository.Root, "tests", "TickerService.Tests", "node");
         var start = new ProcessStartInfo("node", ["client.mjs", _server.HubUrl.ToString()])
         {
             WorkingDirectory = folder,
@@ -76,15 +76,5 @@ public sealed class NodeClientTests : IAsyncLifetime
                 return message.GetProperty("data").Clone();
             }
         }
-    }
-
-    internal static string RepositoryRoot()
-    {
-        var directory = new DirectoryInfo(AppContext.BaseDirectory);
-        while (directory is not null && !File.Exists(Path.Combine(directory.FullName, "TickerService.sln")))
-        {
-            directory = directory.Parent;
-        }
-        return directory?.FullName ?? throw new InvalidOperationException("TickerService.sln not found above " + AppContext.BaseDirectory);
     }
 }

@@ -119,13 +119,7 @@ public sealed class ChildServer : IAsyncDisposable
         var testOutput = new DirectoryInfo(AppContext.BaseDirectory.TrimEnd(Path.DirectorySeparatorChar));
         var framework = testOutput.Name;
         var configuration = testOutput.Parent!.Name;
-        var root = testOutput;
-        while (root is not null && !File.Exists(Path.Combine(root.FullName, "TickerService.sln")))
-        {
-            root = root.Parent;
-        }
-        Assert.NotNull(root);
-        var dll = Path.Combine(root.FullName, "src", "TickerService.Server", "bin", configuration, framework, "TickerService.Server.dll");
+        var dll = Path.Combine(Repository.Root, "src", "TickerService.Server", "bin", configuration, framework, "TickerService.Server.dll");
         Assert.True(File.Exists(dll), $"Build the server first: {dll} is missing.");
         return dll;
     }

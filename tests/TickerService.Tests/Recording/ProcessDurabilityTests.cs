@@ -7,24 +7,18 @@ using TickerService.Tests.Infrastructure;
 namespace TickerService.Tests.Recording;
 
 /// <summary>The recorder against a real process end: killed outright, or stopped by SIGTERM.</summary>
-public sealed class ProcessDurabilityTests : IAsyncLifetime
+public sealed class ProcessDurabilityTests : IDisposable
 {
     private static readonly TimeSpan FlushInterval = TimeSpan.FromMilliseconds(200);
 
     // A timer fires late on a busy machine and a flush takes time: the allowance on top of one interval.
     private static readonly TimeSpan Slack = TimeSpan.FromMilliseconds(300);
 
-    private readonly string _folder = TempFolder.Create();
+    private readonly TempDatabase _database = new();
 
-    private string DatabasePath => Path.Combine(_folder, "ticker.db");
+    private string DatabasePath => _database.Path;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        TempFolder.Delete(_folder);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _database.Dispose();
 
     [Fact]
     public async Task AKilledProcessLosesAtMostOneFlushIntervalAndSequencesContinue()

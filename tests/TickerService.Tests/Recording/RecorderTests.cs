@@ -5,19 +5,13 @@ using TickerService.Tests.Infrastructure;
 
 namespace TickerService.Tests.Recording;
 
-public sealed class RecorderTests : IAsyncLifetime
+public sealed class RecorderTests : IDisposable
 {
-    private readonly string _folder = TempFolder.Create();
+    private readonly TempDatabase _database = new();
 
-    private string DatabasePath => Path.Combine(_folder, "ticker.db");
+    private string DatabasePath => _database.Path;
 
-    public Task InitializeAsync() => Task.CompletedTask;
-
-    public Task DisposeAsync()
-    {
-        TempFolder.Delete(_folder);
-        return Task.CompletedTask;
-    }
+    public void Dispose() => _database.Dispose();
 
     [Fact]
     public async Task ACleanShutdownRecordsEveryPublishedQuote()
@@ -62,7 +56,7 @@ public sealed class RecorderTests : IAsyncLifetime
     public async Task AFailingDiskIsReportedTheFeedGoesOnAndRecordingResumes()
     {
         // A file where the database's folder should be: the recorder cannot create the database.
-        var blocker = Path.Combine(_folder, "blocked");
+        var blocker = Path.Combine(_database.Folder, "blocked");
         await File.WriteAllTextAsync(blocker, "not a folder");
         await using var server = new TickerServer(Path.Combine(blocker, "ticker.db"))
             .With("Ticker:Recording:FlushInterval", "00:00:00.020")

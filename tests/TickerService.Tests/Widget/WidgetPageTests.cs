@@ -304,7 +304,7 @@ public sealed class WidgetPageTests(Chromium chromium) : IClassFixture<Chromium>
     {
         // Written to docs/screenshots when TICKER_SCREENSHOTS=docs (how the README's pictures are made).
         var folder = Environment.GetEnvironmentVariable("TICKER_SCREENSHOTS") == "docs"
-            ? Path.Combine(Hub.NodeClientTests.RepositoryRoot(), "docs", "screenshots")
+            ? Path.Combine(Repository.Root, "docs", "screenshots")
             : Path.Combine(Path.GetTempPath(), "ticker-screenshots");
         Directory.CreateDirectory(folder);
         await using var browser = await chromium.NewPageAsync(new BrowserNewContextOptions { ViewportSize = new ViewportSize { Width = 1000, Height = 700 } });
