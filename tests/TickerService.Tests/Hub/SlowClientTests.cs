@@ -49,8 +49,12 @@ public sealed class SlowClientTests(ITestOutputHelper output) : IAsyncLifetime
             Assert.True(fillTicks < 20_000, "The stalled client never fell behind: its buffers should have filled long ago.");
         }
 
+        // Settle first (the transport's buffers have just filled), then a window long enough that
+        // a queue would stand out from the noise of everything else in this process: a queue for
+        // the stalled client would hold all of the window's 4000 ticks, about 17 MB.
+        await TickAndMeasure(fast, 200, expected);
         var before = GC.GetTotalMemory(forceFullCollection: true);
-        const int stalledTicks = 2000;
+        const int stalledTicks = 4000;
         var withStall = await TickAndMeasure(fast, stalledTicks, expected);
         var after = GC.GetTotalMemory(forceFullCollection: true);
 
