@@ -25,6 +25,7 @@ builder.Services.AddTickerSecurity();
 
 var app = builder.Build();
 
+app.UseRefusalWhileStopping();
 app.UseTickerSecurity();
 app.UseWidget();
 app.UseCors();

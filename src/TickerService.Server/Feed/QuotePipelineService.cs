@@ -32,7 +32,12 @@ internal sealed partial class QuotePipelineService(
     {
         await source.StopAsync(cancellationToken).ConfigureAwait(false);
         _subscriptions.Dispose();
+        // The recorder stops after this and writes what it holds: this count is what it must have.
+        LogStopped(feed.PublishedCount);
     }
+
+    [LoggerMessage(Level = LogLevel.Information, Message = "Feed stopped after publishing {Published} quotes")]
+    private partial void LogStopped(long published);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Quote consumer {Consumer} failed; it stays subscribed and the feed goes on")]
     private partial void LogConsumerFailed(Exception exception, string consumer);

@@ -1,3 +1,4 @@
+using System.Globalization;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
 using TickerService.Market;
@@ -50,15 +51,21 @@ public sealed class ProcessDurabilityTests : IDisposable
     }
 
     [Fact]
-    public async Task SigtermLosesNothing()
+    public async Task SigtermLosesNothingAndClientsReconnect()
     {
         var received = new List<Quote>();
-        await using (var child = StartChild())
+        string output;
+        await using (var child = StartChild("--Logging:LogLevel:TickerService.Server.Feed.QuotePipelineService=Information"))
         {
             await child.WaitUntilUpAsync();
             var connection = new HubConnectionBuilder()
                 .WithUrl(new Uri(child.BaseAddress, "/hubs/quotes"))
+                .WithAutomaticReconnect()
                 .Build();
+            var reconnecting = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            var closed = new TaskCompletionSource(TaskCreationOptions.RunContinuationsAsynchronously);
+            connection.Reconnecting += _ => { reconnecting.TrySetResult(); return Task.CompletedTask; };
+            connection.Closed += _ => { closed.TrySetResult(); return Task.CompletedTask; };
             await using var client = new QuoteClient(connection);
             await connection.StartAsync().WaitAsync(TickerServer.Timeout);
             received.AddRange(await client.SubscribeAsync("*"));
@@ -69,21 +76,33 @@ public sealed class ProcessDurabilityTests : IDisposable
             }
 
             child.Terminate();
-            Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+            // Well inside the host's 30 s shutdown timeout, though the client tries to reconnect meanwhile.
+            Assert.Equal(0, await child.WaitForExitAsync(TimeSpan.FromSeconds(20)));
+            output = child.Output;
+
+            // The close is one a client recovers from: it starts reconnecting instead of giving up.
+            var first = await Task.WhenAny(reconnecting.Task, closed.Task).WaitAsync(TickerServer.Timeout);
+            Assert.True(first == reconnecting.Task, "The client's connection closed for good instead of reconnecting.");
         }
 
         Assert.Equal("ok", IntegrityCheck());
         var recorded = new RecordingStore(DatabasePath).Read(null, DateTime.UnixEpoch, DateTime.MaxValue).ToList();
-        // Every quote a client saw is recorded, and no symbol's sequence has a hole.
+        // Every quote the feed published is recorded (the database was empty), and none twice.
+        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"Feed stopped after publishing (\d+) quotes");
+        Assert.True(stopped.Success, $"The server did not log how many quotes it published: {output}");
+        Assert.Equal(long.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture), recorded.Count);
+        Assert.Equal(recorded.Count, recorded.Select(q => (q.Symbol, q.Sequence)).Distinct().Count());
+        // Every quote a client saw is among them, and no symbol's sequence has a hole.
         Assert.Empty(received.Except(recorded));
         AssertNoGaps(recorded);
     }
 
-    private ChildServer StartChild() => ChildServer.Start(
+    private ChildServer StartChild(params string[] more) => ChildServer.Start([
         $"--Ticker:Recording:Path={DatabasePath}",
         $"--Ticker:Recording:FlushInterval={FlushInterval}",
         "--Ticker:Feed:TickInterval=00:00:00.020",
-        "--Ticker:Feed:Seed=42");
+        "--Ticker:Feed:Seed=42",
+        .. more]);
 
     private static void AssertNoGaps(List<Quote> recorded)
     {
