@@ -12,14 +12,15 @@ namespace TickerService.RawFloor;
 /// frame is written to every socket. A socket with a send still in flight skips the tick, which
 /// is the cheapest possible answer to a slow reader. It speaks just enough of the SignalR JSON
 /// protocol for the load generator: the handshake, a completion for any invocation (Subscribe)
-/// and pings; every client gets every symbol.
+/// and pings; every client gets every symbol. With <c>piped</c> (<c>--mode piped</c>), every
+/// frame takes the way SignalR's WebSocket transport gives it instead (<see cref="PipedFloorClient"/>).
 /// </summary>
-public sealed class FloorBroadcaster
+public sealed class FloorBroadcaster(bool piped = false)
 {
     private static readonly byte[] HandshakeResponse = "{}\u001e"u8.ToArray();
     private readonly JsonHubProtocol _protocol = new();
     private readonly Lock _gate = new();
-    private FloorClient[] _clients = [];
+    private IFloorClient[] _clients = [];
     private long _skipped;
 
     public long Skipped => Interlocked.Read(ref _skipped);
@@ -44,7 +45,8 @@ public sealed class FloorBroadcaster
             return;
         }
         using var socket = await context.WebSockets.AcceptWebSocketAsync();
-        var client = new FloorClient(socket);
+        // Piped: the same frames through a per-connection pipe and send loop, as SignalR's transport does.
+        IFloorClient client = piped ? new PipedFloorClient(socket) : new DirectFloorClient(socket);
         var buffer = new byte[4096];
         var pending = new ArrayBufferWriter<byte>();
         var handshaken = false;
@@ -86,6 +88,7 @@ public sealed class FloorBroadcaster
         finally
         {
             Remove(client);
+            await client.DisposeAsync();
         }
     }
 
@@ -103,7 +106,7 @@ public sealed class FloorBroadcaster
         return null;
     }
 
-    private void Add(FloorClient client)
+    private void Add(IFloorClient client)
     {
         lock (_gate)
         {
@@ -111,68 +114,11 @@ public sealed class FloorBroadcaster
         }
     }
 
-    private void Remove(FloorClient client)
+    private void Remove(IFloorClient client)
     {
         lock (_gate)
         {
             Volatile.Write(ref _clients, Array.FindAll(_clients, c => c != client));
-        }
-    }
-
-    private sealed class FloorClient(WebSocket socket)
-    {
-        // One send at a time: WebSocket allows no concurrent sends.
-        private int _sending;
-
-        public bool TrySend(ReadOnlyMemory<byte> frame)
-        {
-            if (Interlocked.Exchange(ref _sending, 1) == 1)
-            {
-                return false;
-            }
-            var send = socket.SendAsync(frame, WebSocketMessageType.Text, true, CancellationToken.None);
-            if (send.IsCompletedSuccessfully)
-            {
-                Volatile.Write(ref _sending, 0);
-            }
-            else
-            {
-                _ = CompleteAsync(send);
-            }
-            return true;
-        }
-
-        // Control replies wait their turn behind a frame in flight.
-        public async Task SendControlAsync(byte[] bytes)
-        {
-            while (Interlocked.Exchange(ref _sending, 1) == 1)
-            {
-                await Task.Delay(1);
-            }
-            try
-            {
-                await socket.SendAsync(bytes, WebSocketMessageType.Text, true, CancellationToken.None);
-            }
-            finally
-            {
-                Volatile.Write(ref _sending, 0);
-            }
-        }
-
-        private async Task CompleteAsync(ValueTask send)
-        {
-            try
-            {
-                await send;
-            }
-            catch (Exception)
-            {
-                // Closed mid-send; the receive loop removes it.
-            }
-            finally
-            {
-                Volatile.Write(ref _sending, 0);
-            }
         }
     }
 }

@@ -9,6 +9,8 @@ using TickerService.RawFloor;
 // the service, so the load generator loads them exactly as it loads the hub:
 //   --mode floor  : raw WebSockets at /hubs/quotes speaking just enough of the SignalR JSON
 //                   protocol; one pre-serialized frame per tick (the hub's own bytes) to everyone.
+//   --mode piped  : the floor, each frame sent the way SignalR's WebSocket transport sends (a
+//                   per-connection pipe and send loop), to tell that hop's cost from the rest.
 //   --mode stream : the classic SignalR stock-ticker: a real hub whose StreamQuotes returns one
 //                   channel per client, so every quote is serialized again for every connection.
 var builder = WebApplication.CreateBuilder(args);
@@ -24,13 +26,13 @@ if (mode == "stream")
     builder.Services.AddSignalR();
     builder.Services.AddSingleton<StockTicker>();
 }
-else if (mode == "floor")
+else if (mode is "floor" or "piped")
 {
-    builder.Services.AddSingleton<FloorBroadcaster>();
+    builder.Services.AddSingleton(new FloorBroadcaster(piped: mode == "piped"));
 }
 else
 {
-    throw new ArgumentException($"--mode must be floor or stream, not '{mode}'.");
+    throw new ArgumentException($"--mode must be floor, piped or stream, not '{mode}'.");
 }
 
 var app = builder.Build();

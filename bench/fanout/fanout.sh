@@ -2,10 +2,11 @@
 # The fan-out benchmark (docs/benchmarks.md, "Fan-out"). Loopback only; every run is bounded in
 # clients and time. Usage:
 #   bench/fanout/fanout.sh one TARGET CLIENTS [generator options]   one run; TARGET is
-#        hub (the service, subscribe), floor (raw WebSocket floor), stream (classic per-client
+#        hub (the service, subscribe), floor (raw WebSocket floor), piped (the floor sending the
+#        way SignalR's WebSocket transport does), stream (classic per-client
 #        stream baseline), hub-stream (the service's own StreamQuotes) or hub-idle (the service
 #        with a Manual feed: nothing ticks, connections sit idle)
-#   bench/fanout/fanout.sh a | b | c    the scenarios; results appended to bench/fanout/results/
+#   bench/fanout/fanout.sh a | b | c | d    the scenarios; results appended to bench/fanout/results/
 #   bench/fanout/fanout.sh chart        redraws docs/fanout.svg from results/scenario-a.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -38,6 +39,7 @@ one() {
     hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
     hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
     floor) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode floor "${FEED[@]}") ;;
+    piped) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode piped "${FEED[@]}") ;;
     stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode stream "${FEED[@]}") ;;
     *) echo "unknown target $target" >&2; return 2 ;;
   esac
@@ -72,6 +74,11 @@ case ${1:-} in
     # The 10,000 are held for 40 s: past SignalR's 30 s client timeout and two keep-alive rounds.
     WARMUP=0 DURATION=5 one hub-idle 2000 --connect-parallel 32 --json-out "$RESULTS/scenario-c.jsonl"
     WARMUP=0 DURATION=40 one hub-idle 10000 --connect-parallel 32 --json-out "$RESULTS/scenario-c.jsonl" ;;
+  d)
+    # Where the hub's CPU over the floor goes: the floor, the floor with SignalR's transport hop, the hub.
+    for target in floor piped hub; do
+      one "$target" 1000 --json-out "$RESULTS/scenario-d.jsonl"
+    done ;;
   chart) python3 bench/fanout/chart.py "$RESULTS/scenario-a.jsonl" docs/fanout.svg ;;
   *) sed -n 2,11p "$0"; exit 2 ;;
 esac

@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Where the server's CPU goes under fan-out: perf samples of one target at N clients.
-#   bench/fanout/profile.sh hub|floor [CLIENTS=1000] [SECONDS=10]
+#   bench/fanout/profile.sh hub|floor|piped [CLIENTS=1000] [SECONDS=10]
 # Starts the target with DOTNET_PerfMapEnabled=1 and W^X off (so perf can name JIT-compiled frames), loads it
 # with the generator, records SECONDS of samples in the middle of the window and prints the top
 # symbols (self time) to bench/fanout/results/profile-TARGET.txt. Loopback only, bounded.
@@ -13,8 +13,8 @@ FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
 ulimit -n "$(ulimit -Hn)"
 case $target in
   hub) DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll --urls "$url" "${FEED[@]}" >/dev/null 2>&1 & ;;
-  floor) DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll --urls "$url" --mode floor "${FEED[@]}" >/dev/null 2>&1 & ;;
-  *) echo "hub or floor" >&2; exit 2 ;;
+  floor|piped) DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll --urls "$url" --mode "$target" "${FEED[@]}" >/dev/null 2>&1 & ;;
+  *) echo "hub, floor or piped" >&2; exit 2 ;;
 esac
 pid=$!
 for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
