@@ -14,13 +14,7 @@ RESULTS=bench/fanout/results
 PORT=${PORT:-5731}
 WARMUP=${WARMUP:-5}
 DURATION=${DURATION:-20}
-SERVER_DLL=src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll
-FLOOR_DLL=bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll
-GENERATOR_DLL=bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerService.LoadGenerator.dll
-FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
-
-# 10,000 sockets need 10,000 descriptors on each side.
-ulimit -n "$(ulimit -Hn)"
+source bench/fanout/targets.sh
 
 build() {
   if [[ -z "${NO_BUILD:-}" ]]; then
@@ -34,24 +28,15 @@ build() {
 # one TARGET CLIENTS [generator options...]
 one() {
   local target=$1 clients=$2; shift 2
-  local url=http://127.0.0.1:$PORT mode=subscribe server
-  case $target in
-    hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
-    hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
-    floor) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode floor "${FEED[@]}") ;;
-    piped) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode piped "${FEED[@]}") ;;
-    stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode stream "${FEED[@]}") ;;
-    *) echo "unknown target $target" >&2; return 2 ;;
-  esac
+  local url=http://127.0.0.1:$PORT mode=subscribe
   [[ $target == *stream ]] && mode=stream
   build
-  "${server[@]}" >"/tmp/fanout-$target-$PORT.log" 2>&1 &
-  local pid=$!
-  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
+  start_target "$target" "$url" "/tmp/fanout-$target-$PORT.log" || return
+  local pid=$SERVER_PID
   # A manual feed has published only its snapshot; the service answers /api/quotes all the same.
   dotnet "$GENERATOR_DLL" --url "$url" --clients "$clients" --mode "$mode" --pid "$pid" \
     --warmup "$WARMUP" --duration "$DURATION" --label "$target" "$@" || true
-  kill "$pid"; wait "$pid" 2>/dev/null || true
+  stop_target "$pid"
 }
 
 case ${1:-} in

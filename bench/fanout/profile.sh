@@ -7,18 +7,15 @@
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 target=$1 clients=${2:-1000} seconds=${3:-10}
+source bench/fanout/targets.sh
 PORT=${PORT:-5732}
 url=http://127.0.0.1:$PORT
-FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
-ulimit -n "$(ulimit -Hn)"
-case $target in
-  hub) DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll --urls "$url" "${FEED[@]}" >/dev/null 2>&1 & ;;
-  floor|piped) DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0 dotnet bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll --urls "$url" --mode "$target" "${FEED[@]}" >/dev/null 2>&1 & ;;
-  *) echo "hub, floor or piped" >&2; exit 2 ;;
-esac
-pid=$!
-for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && break; sleep 0.2; done
-dotnet bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerService.LoadGenerator.dll --url "$url" \
+[[ $target == hub || $target == floor || $target == piped ]] || { echo "hub, floor or piped" >&2; exit 2; }
+# The generator inherits these too; it only writes a perf map of its own.
+export DOTNET_PerfMapEnabled=1 DOTNET_EnableWriteXorExecute=0
+start_target "$target" "$url" /dev/null
+pid=$SERVER_PID
+dotnet "$GENERATOR_DLL" --url "$url" \
   --clients "$clients" --pid "$pid" --warmup 5 --duration $((seconds + 10)) --label "$target profiled" >/tmp/profile-gen.out 2>&1 &
 gen=$!
 # Connecting takes up to ~20 s on the shared machine; start recording once the window is open.
@@ -26,7 +23,7 @@ for _ in $(seq 120); do grep -q connected /tmp/profile-gen.out && break; sleep 0
 sleep 10
 perf record -F 499 -g -p "$pid" -o "/tmp/perf-$target.data" -- sleep "$seconds" >/dev/null 2>&1
 wait "$gen" || true
-kill "$pid"; wait "$pid" 2>/dev/null || true
+stop_target "$pid"
 out=bench/fanout/results/profile-$target.txt
 {
   echo "# $target, $clients clients, ${seconds}s of perf samples at 499 Hz, $(date -u +%FT%TZ)"

@@ -1,0 +1,38 @@
+# Sourced by the fan-out scripts (fanout.sh, profile.sh, syscalls.sh): what each target is and
+# how to start and stop one. Run from the repository root.
+SERVER_DLL=src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll
+FLOOR_DLL=bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll
+GENERATOR_DLL=bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerService.LoadGenerator.dll
+FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
+
+# 10,000 sockets need 10,000 descriptors on each side.
+ulimit -n "$(ulimit -Hn)"
+
+# start_target TARGET URL LOG: starts the server in the background; its pid in SERVER_PID.
+#   hub (the service), hub-stream (the same, loaded through StreamQuotes), hub-idle (the service
+#   with a Manual feed: nothing ticks), floor (raw WebSocket floor), piped (the floor sending the
+#   way SignalR's WebSocket transport does), stream (classic per-client stream baseline)
+start_target() {
+  local target=$1 url=$2 log=$3 server
+  case $target in
+    hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
+    hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
+    floor|piped|stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode "$target" "${FEED[@]}") ;;
+    *) echo "unknown target $target" >&2; return 2 ;;
+  esac
+  "${server[@]}" >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  echo "$target did not answer $url/healthz" >&2
+  return 1
+}
+
+# stop_target PID: SIGTERM, then SIGKILL if it is still there after 10 s (a process that strace
+# has just let go of can miss the SIGTERM).
+stop_target() {
+  local pid=$1
+  kill "$pid" 2>/dev/null || true
+  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+  kill -9 "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
