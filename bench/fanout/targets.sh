@@ -1,4 +1,4 @@
-# Sourced by the fan-out scripts (fanout.sh, profile.sh, inspect.sh): what each target is and
+# Sourced by the fan-out scripts (fanout.sh, inspect.sh): what each target is and
 # how to start and stop one. Run from the repository root.
 SERVER_DLL=src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll
 FLOOR_DLL=bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll
