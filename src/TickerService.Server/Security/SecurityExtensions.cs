@@ -57,16 +57,34 @@ public static class SecurityExtensions
         return services;
     }
 
-    /// <summary>Forwarded headers first (the client's real address and scheme), then HSTS and HTTPS outside development.</summary>
+    /// <summary>
+    /// Forwarded headers first (the client's real address and scheme), then, outside development,
+    /// HSTS and a redirect to HTTPS when the service has an HTTPS port to send clients to.
+    /// </summary>
     public static WebApplication UseTickerSecurity(this WebApplication app)
     {
         app.UseForwardedHeaders();
         if (!app.Environment.IsDevelopment())
         {
             app.UseHsts();
-            app.UseHttpsRedirection();
+            // Without an HTTPS port the redirect does nothing but log a warning on every start;
+            // plain HTTP behind a TLS-terminating proxy is the usual case for a container.
+            // Probes and scrapers call over plain HTTP from inside the network: they are answered.
+            var httpsPort = new Lazy<bool>(() => HasHttpsPort(app));
+            app.UseWhen(context => httpsPort.Value && !IsProbe(context.Request.Path), https => https.UseHttpsRedirection());
         }
         app.UseRateLimiter();
         return app;
     }
+
+    private static bool IsProbe(PathString path) =>
+        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
+
+    // What HttpsRedirectionMiddleware looks at: the configured port, or an https address the
+    // server listens on (known once it has started, so this is asked at the first request).
+    private static bool HasHttpsPort(WebApplication app) =>
+        !string.IsNullOrWhiteSpace(app.Configuration["HTTPS_PORT"] ?? app.Configuration["HTTPS_PORTS"] ?? app.Configuration["ANCM_HTTPS_PORT"])
+        || app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
+            .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses
+            .Any(address => address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) == true;
 }
