@@ -7,6 +7,8 @@ namespace TickerService.Server.Observability;
 
 public static class ObservabilityExtensions
 {
+    public const string MetricsPath = "/metrics";
+
     /// <summary>
     /// Metrics through OpenTelemetry: the service's own meter, ASP.NET Core's and SignalR's
     /// connection meters and the runtime's, scraped by Prometheus at <c>/metrics</c>, and pushed
@@ -34,7 +36,7 @@ public static class ObservabilityExtensions
         var services = endpoints.ServiceProvider;
         services.GetRequiredService<TickerMetrics>().Observe(
             services.GetRequiredService<QuoteFeed>(), services.GetRequiredService<QuoteBroadcaster>(), services.GetRequiredService<QuoteRecorder>());
-        endpoints.MapPrometheusScrapingEndpoint("/metrics");
+        endpoints.MapPrometheusScrapingEndpoint(MetricsPath);
         return endpoints;
     }
 }

@@ -5,6 +5,8 @@ using Microsoft.AspNetCore.RateLimiting;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
+using TickerService.Server.Health;
+using TickerService.Server.Observability;
 
 namespace TickerService.Server.Security;
 
@@ -78,12 +80,16 @@ public static class SecurityExtensions
     }
 
     private static bool IsProbe(PathString path) =>
-        path.StartsWithSegments("/healthz") || path.StartsWithSegments("/readyz") || path.StartsWithSegments("/metrics");
+        path.StartsWithSegments(HealthExtensions.LivenessPath)
+        || path.StartsWithSegments(HealthExtensions.ReadinessPath)
+        || path.StartsWithSegments(ObservabilityExtensions.MetricsPath);
+
+    private static readonly string[] HttpsPortKeys = ["HTTPS_PORT", "HTTPS_PORTS", "ANCM_HTTPS_PORT"];
 
     // What HttpsRedirectionMiddleware looks at: the configured port, or an https address the
     // server listens on (known once it has started, so this is asked at the first request).
     private static bool HasHttpsPort(WebApplication app) =>
-        !string.IsNullOrWhiteSpace(app.Configuration["HTTPS_PORT"] ?? app.Configuration["HTTPS_PORTS"] ?? app.Configuration["ANCM_HTTPS_PORT"])
+        HttpsPortKeys.Any(key => !string.IsNullOrWhiteSpace(app.Configuration[key]))
         || app.Services.GetRequiredService<Microsoft.AspNetCore.Hosting.Server.IServer>()
             .Features.Get<Microsoft.AspNetCore.Hosting.Server.Features.IServerAddressesFeature>()?.Addresses
             .Any(address => address.StartsWith("https://", StringComparison.OrdinalIgnoreCase)) == true;

@@ -1,4 +1,5 @@
 using System.Globalization;
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Data.Sqlite;
 using TickerService.Market;
@@ -88,7 +89,7 @@ public sealed class ProcessDurabilityTests : IDisposable
         Assert.Equal("ok", IntegrityCheck());
         var recorded = new RecordingStore(DatabasePath).Read(null, DateTime.UnixEpoch, DateTime.MaxValue).ToList();
         // Every quote the feed published is recorded (the database was empty), and none twice.
-        var stopped = System.Text.RegularExpressions.Regex.Match(output, @"Feed stopped after publishing (\d+) quotes");
+        var stopped = Regex.Match(output, @"Feed stopped after publishing (\d+) quotes");
         Assert.True(stopped.Success, $"The server did not log how many quotes it published: {output}");
         Assert.Equal(long.Parse(stopped.Groups[1].Value, CultureInfo.InvariantCulture), recorded.Count);
         Assert.Equal(recorded.Count, recorded.Select(q => (q.Symbol, q.Sequence)).Distinct().Count());

@@ -5,6 +5,7 @@ using Microsoft.AspNetCore.TestHost;
 using Microsoft.Extensions.DependencyInjection;
 using Microsoft.Extensions.Hosting;
 using TickerService.Server.Web;
+using TickerService.Tests.Infrastructure;
 
 namespace TickerService.Tests.Web;
 
@@ -31,13 +32,13 @@ public sealed class RefusalWhileStoppingTests
 
         // The other services are stopping (as Quartz and the recorder do); the server still listens.
         var stopped = app.StopAsync();
-        await slowStop.Stopping.Task.WaitAsync(TimeSpan.FromSeconds(30));
+        await slowStop.Stopping.Task.WaitAsync(TickerServer.Timeout);
         using var refused = await client.GetAsync("/");
         Assert.Equal(HttpStatusCode.ServiceUnavailable, refused.StatusCode);
         Assert.Equal(TimeSpan.FromSeconds(1), refused.Headers.RetryAfter?.Delta);
 
         slowStop.Release.SetResult();
-        await stopped.WaitAsync(TimeSpan.FromSeconds(30));
+        await stopped.WaitAsync(TickerServer.Timeout);
     }
 
     private sealed class SlowStop : IHostedService
