@@ -25,7 +25,8 @@ public static class RecordingApi
     public static IEndpointRouteBuilder MapRecordingApi(this IEndpointRouteBuilder endpoints)
     {
         // Same-origin and rate-limited like the rest of the HTTP API.
-        var api = endpoints.MapGroup("/api").WithTags("Recordings").RequireRateLimiting(SecurityExtensions.ApiRateLimit);
+        var api = endpoints.MapGroup("/api").WithTags("Recordings").RequireRateLimiting(SecurityExtensions.ApiRateLimit)
+            .AddEndpointFilter<QueryProblemFilter>();
         api.MapGet("/quotes/{symbol}/history", GetHistory)
             .WithSummary("Recorded quotes of one instrument, oldest first (default: the last hour, at most 1000).");
         api.MapGet("/recordings/export", Export)
@@ -43,53 +44,29 @@ public static class RecordingApi
             statusCode: StatusCodes.Status413PayloadTooLarge);
 
     private static Results<Ok<List<Quote>>, ProblemHttpResult> GetHistory(
-        string symbol, DateTime? from, DateTime? to, int? limit, InstrumentCatalog catalog, RecordingStore store, TimeProvider time)
+        string symbol, string? from, string? to, string? limit, InstrumentCatalog catalog, RecordingStore store, TimeProvider time)
     {
         if (!SymbolRoute.TryResolve(symbol, catalog, out _, out var normalized, out var problem))
         {
             return problem!;
         }
-        var end = Utc(to) ?? time.GetUtcNow().UtcDateTime;
-        var start = Utc(from) ?? end.AddHours(-1);
-        if (start > end)
-        {
-            return BadRequest("Bad range", $"from ({start:O}) is after to ({end:O}).");
-        }
-        var count = limit ?? DefaultHistoryLimit;
-        if (count is < 1 or > MaxHistoryLimit)
-        {
-            return BadRequest("Bad limit", $"limit {count} is out of range: give 1 to {MaxHistoryLimit}.");
-        }
+        // The default start is an hour before the end, or year 1 for an end within its first hour.
+        var (start, end) = QueryValues.Range(from, to, time.GetUtcNow().UtcDateTime,
+            end => end - DateTime.MinValue < TimeSpan.FromHours(1) ? DateTime.MinValue : end.AddHours(-1));
+        var count = QueryValues.Count(limit, "limit", 1, MaxHistoryLimit, DefaultHistoryLimit);
         return TypedResults.Ok(store.Read([normalized], start, end, Math.Min(count, RecordingStore.DefaultChunkSize)).Take(count).ToList());
     }
 
-    private static Results<PushStreamHttpResult, ProblemHttpResult> Export(
-        string? symbols, DateTime? from, DateTime? to, string? format, InstrumentCatalog catalog, RecordingStore store, TimeProvider time,
+    private static PushStreamHttpResult Export(
+        string? symbols, string? from, string? to, string? format, InstrumentCatalog catalog, RecordingStore store, TimeProvider time,
         IOptions<TickerOptions> options)
     {
-        var kind = (format ?? RecordingFormats.JsonLines).Trim().ToLowerInvariant();
-        if (kind is not (RecordingFormats.JsonLines or RecordingFormats.Csv))
-        {
-            return BadRequest("Unknown format", $"format '{format}' is not served: give jsonl or csv.");
-        }
-        string[]? filter;
-        try
-        {
-            var requested = catalog.Resolve(
-                string.IsNullOrWhiteSpace(symbols) ? [Symbols.All] : symbols.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-                Math.Max(catalog.Count, options.Value.Limits.MaxSymbolsPerConnection));
-            filter = requested.Equals(catalog.All) ? null : [.. requested.Indices().Select(i => catalog.Options[i].Symbol)];
-        }
-        catch (ClientRequestException exception)
-        {
-            return BadRequest("Bad symbols", exception.Message);
-        }
-        var end = Utc(to) ?? time.GetUtcNow().UtcDateTime;
-        var start = Utc(from) ?? DateTime.UnixEpoch;
-        if (start > end)
-        {
-            return BadRequest("Bad range", $"from ({start:O}) is after to ({end:O}).");
-        }
+        var kind = QueryValues.Choice(format, "format", RecordingFormats.JsonLines, RecordingFormats.JsonLines, RecordingFormats.Csv);
+        var requested = catalog.Resolve(
+            string.IsNullOrWhiteSpace(symbols) ? [Symbols.All] : symbols.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
+            Math.Max(catalog.Count, options.Value.Limits.MaxSymbolsPerConnection));
+        string[]? filter = requested.Equals(catalog.All) ? null : [.. requested.Indices().Select(i => catalog.Options[i].Symbol)];
+        var (start, end) = QueryValues.Range(from, to, time.GetUtcNow().UtcDateTime, _ => DateTime.UnixEpoch);
         return TypedResults.Stream(
             body => RecordingFormats.WriteAsync(body, store.Read(filter, start, end), kind, CancellationToken.None),
             RecordingFormats.ContentType(kind),
@@ -114,11 +91,9 @@ public static class RecordingApi
                 detail: $"Give the administrator key (Ticker:AdminKey) in the {AdminKeyHeader} header.",
                 statusCode: StatusCodes.Status403Forbidden);
         }
-        var kind = format?.Trim().ToLowerInvariant() ?? FormatOf(request.ContentType);
-        if (kind is not (null or RecordingFormats.JsonLines or RecordingFormats.Csv))
-        {
-            return BadRequest("Unknown format", $"format '{format}' is not read: give jsonl or csv.");
-        }
+        var kind = string.IsNullOrWhiteSpace(format)
+            ? FormatOf(request.ContentType)
+            : QueryValues.Choice(format, "format", RecordingFormats.JsonLines, RecordingFormats.JsonLines, RecordingFormats.Csv);
 
         // The whole file is validated in memory before anything is written, so its size is capped.
         var maxBytes = options.Value.Limits.MaxImportBytes;
@@ -175,17 +150,6 @@ public static class RecordingApi
         _ when contentType.Contains("csv", StringComparison.OrdinalIgnoreCase) => RecordingFormats.Csv,
         _ when contentType.Contains("ndjson", StringComparison.OrdinalIgnoreCase) || contentType.Contains("jsonl", StringComparison.OrdinalIgnoreCase) => RecordingFormats.JsonLines,
         _ => null,
-    };
-
-    private static ProblemHttpResult BadRequest(string title, string detail) =>
-        TypedResults.Problem(title: title, detail: detail, statusCode: StatusCodes.Status400BadRequest);
-
-    private static DateTime? Utc(DateTime? value) => value switch
-    {
-        null => null,
-        { Kind: DateTimeKind.Local } v => v.ToUniversalTime(),
-        { Kind: DateTimeKind.Unspecified } v => DateTime.SpecifyKind(v, DateTimeKind.Utc),
-        var v => v,
     };
 }
 
