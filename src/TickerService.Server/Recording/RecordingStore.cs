@@ -86,6 +86,13 @@ public sealed class RecordingStore(string path)
     public static void Insert(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
     {
         using var transaction = connection.BeginTransaction();
+        InsertInTransaction(connection, quotes, ignoreDuplicates);
+        transaction.Commit();
+    }
+
+    /// <summary>Writes quotes in the connection's open transaction (a check and its insert, as one).</summary>
+    public static void InsertInTransaction(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
+    {
         var db = connection.Handle!;
         var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
         Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
@@ -117,7 +124,6 @@ public sealed class RecordingStore(string path)
                 }
             }
         }
-        transaction.Commit();
     }
 
     private static void Check(int rc, sqlite3 db)
@@ -198,12 +204,17 @@ public sealed class RecordingStore(string path)
         }
     }
 
-    /// <summary>The highest recorded sequence of each symbol (the newest quote's: sequences grow with time).</summary>
+    /// <summary>
+    /// The highest recorded sequence of each symbol. Not the newest-dated quote's: a recording made
+    /// before imports were checked against it may hold a newer quote with a lower sequence, and a
+    /// feed continuing from that would repeat sequences clients have seen.
+    /// </summary>
+    /// <remarks>A scan of the symbol's part of the (symbol, ts, sequence) index: once, at start.</remarks>
     public static Dictionary<string, long> LastSequences(SqliteConnection connection, IEnumerable<string> symbols)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence FROM quotes WHERE symbol = $symbol ORDER BY ts DESC, sequence DESC LIMIT 1";
+        command.CommandText = "SELECT MAX(sequence) FROM quotes WHERE symbol = $symbol";
         var parameter = command.Parameters.Add(new SqliteParameter { ParameterName = "$symbol" });
         foreach (var symbol in symbols)
         {
@@ -214,6 +225,42 @@ public sealed class RecordingStore(string path)
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// A symbol's recorded (timestamp, sequence) pairs around a span, in replay order (ts, then
+    /// insertion): the last one before <paramref name="from"/>, all from <paramref name="from"/> to
+    /// <paramref name="to"/>, and the first one after. What an import's quotes must fit between.
+    /// </summary>
+    public static List<(DateTime Timestamp, long Sequence)> Neighbours(SqliteConnection connection, string symbol, DateTime from, DateTime to)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT ts, sequence FROM (SELECT ts, sequence, rowid AS r FROM quotes WHERE symbol = $symbol AND ts < $from ORDER BY ts DESC, rowid DESC LIMIT 1)
+            UNION ALL
+            SELECT ts, sequence FROM (SELECT ts, sequence, rowid AS r FROM quotes WHERE symbol = $symbol AND ts >= $from AND ts <= $to ORDER BY ts, rowid)
+            UNION ALL
+            SELECT ts, sequence FROM (SELECT ts, sequence, rowid AS r FROM quotes WHERE symbol = $symbol AND ts > $to ORDER BY ts, rowid LIMIT 1)
+            """;
+        command.Parameters.AddWithValue("$symbol", symbol);
+        command.Parameters.AddWithValue("$from", ToUnixMs(from));
+        command.Parameters.AddWithValue("$to", ToUnixMs(to));
+        var result = new List<(DateTime, long)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add((FromUnixMs(reader.GetInt64(0)), reader.GetInt64(1)));
+        }
+        return result;
+    }
+
+    /// <summary>The newest recorded timestamp of a symbol, or null when none is recorded.</summary>
+    public static DateTime? LastTimestamp(SqliteConnection connection, string symbol)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(ts) FROM quotes WHERE symbol = $symbol";
+        command.Parameters.AddWithValue("$symbol", symbol);
+        return command.ExecuteScalar() is long ms ? FromUnixMs(ms) : null;
     }
 
     /// <summary>Deletes quotes older than the cutoff, a slice at a time so the recorder never waits long.</summary>
