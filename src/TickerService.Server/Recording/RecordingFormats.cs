@@ -231,7 +231,7 @@ public static class RecordingFormats
         {
             values[f] = columns[f] < row.ColCount
                 ? row[columns[f]].ToString()
-                : throw new RecordingFormatException(number, Fields[f], $"the field is missing (the row has {row.ColCount} fields, the header {Fields.Length} or more)");
+                : throw new RecordingFormatException(number, Fields[f], $"the field is missing: the record has {row.ColCount} fields where {columns.Max() + 1} are needed (a quote left open takes in the lines after it)");
         }
         double Number(int field) =>
             double.TryParse(values[field], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
