@@ -114,8 +114,9 @@ public sealed class RecordingApiTests : IAsyncLifetime
     [Theory]
     [InlineData("last", "as a string", "Line 3, field 'last'")]
     [InlineData("volume", "as a string", "Line 3, field 'volume'")]
-    [InlineData("last", "off the tick", "Line 3, field 'last': last (")]
+    [InlineData("last", "off the tick", "is not a whole number of 0.01 ticks")]
     [InlineData("buy", "off the tick", "Line 3, field 'buy': buy (")]
+    [InlineData("sell", "off the tick", "is not a whole number of 0.01 ticks")]
     [InlineData("change", "one tick off", "Line 3, field 'change': change (")]
     public async Task AnImportIsRefusedWhereTheSpecIsStrict(string field, string fault, string expected)
     {
