@@ -1,8 +1,8 @@
 namespace TickerService.Pipelines;
 
 /// <summary>
-/// The last sequence each symbol was published with before this process started (the recorder
-/// knows it), so a restarted feed continues each symbol's sequence instead of starting again.
+/// The highest sequence each symbol was recorded with before this process started (the recorder
+/// knows it), so a restarted feed continues each symbol's sequence above it instead of starting again.
 /// </summary>
 public interface ISequenceHistory
 {

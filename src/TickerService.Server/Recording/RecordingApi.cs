@@ -74,7 +74,8 @@ public static class RecordingApi
     }
 
     private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(
-        HttpRequest request, [FromQuery] string? format, RecordingStore store, IOptions<TickerOptions> options, CancellationToken cancellationToken)
+        HttpRequest request, [FromQuery] string? format, InstrumentCatalog catalog, RecordingImporter importer, IOptions<TickerOptions> options,
+        CancellationToken cancellationToken)
     {
         var key = options.Value.AdminKey;
         if (string.IsNullOrEmpty(key))
@@ -106,11 +107,12 @@ public static class RecordingApi
             bodyLimit.MaxRequestBodySize = maxBytes; // a body sent without Content-Length stops here too
         }
 
-        List<Quote> quotes;
+        int imported;
         try
         {
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            quotes = await RecordingFormats.ReadAsync(reader, kind, cancellationToken);
+            var quotes = await RecordingFormats.ReadAsync(reader, kind, catalog, cancellationToken);
+            imported = await importer.ImportAsync(quotes, cancellationToken);
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
@@ -118,17 +120,11 @@ public static class RecordingApi
         }
         catch (RecordingFormatException exception)
         {
-            return TypedResults.Problem(
-                title: "Invalid recording",
-                detail: $"{exception.Message} Nothing was imported.",
-                statusCode: StatusCodes.Status400BadRequest,
-                extensions: new Dictionary<string, object?> { ["line"] = exception.Line, ["field"] = exception.Field });
+            return ImportProblem("Invalid recording", exception.Message, exception.Line, exception.Field, StatusCodes.Status400BadRequest);
         }
-
-        try
+        catch (RecordingConflictException exception)
         {
-            using var connection = store.OpenForWriting();
-            RecordingStore.Insert(connection, quotes, ignoreDuplicates: false);
+            return ImportProblem("Conflicts with the recording", exception.Message, exception.Line, exception.Field, StatusCodes.Status409Conflict);
         }
         catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
         {
@@ -137,8 +133,15 @@ public static class RecordingApi
                 detail: "The recording already holds a quote of this file (same symbol, timestamp and sequence). Nothing was imported.",
                 statusCode: StatusCodes.Status409Conflict);
         }
-        return TypedResults.Ok(new ImportResult(quotes.Count));
+        return TypedResults.Ok(new ImportResult(imported));
     }
+
+    private static ProblemHttpResult ImportProblem(string title, string message, int line, string? field, int status) =>
+        TypedResults.Problem(
+            title: title,
+            detail: $"{message} Nothing was imported.",
+            statusCode: status,
+            extensions: new Dictionary<string, object?> { ["line"] = line, ["field"] = field });
 
     // Hashing first makes the comparison's time independent of the keys' lengths too.
     private static bool KeyMatches(string given, string expected) =>

@@ -20,6 +20,7 @@ public static class RecordingExtensions
             return new RecordingStore(Path.GetFullPath(path, root));
         });
         services.AddSingleton<QuoteRecorder>();
+        services.AddSingleton<RecordingImporter>();
         services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<QuoteRecorder>());
         services.AddSingleton<ISequenceHistory>(sp => sp.GetRequiredService<QuoteRecorder>());
         // First of all hosted services: it starts first, so the recorded sequences are known before

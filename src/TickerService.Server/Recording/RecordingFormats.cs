@@ -1,15 +1,23 @@
 using System.Globalization;
 using System.Text;
 using System.Text.Json;
+using System.Text.Json.Serialization;
+using nietras.SeparatedValues;
 using TickerService.Market;
 
 namespace TickerService.Server.Recording;
 
 /// <summary>
 /// Recordings in and out: JSON Lines (one quote object a line, SPEC field names) or CSV (a header
-/// row of the same names, RFC 4180 quoting). Parsing names the first bad line and field, and
-/// checks the SPEC invariants.
+/// row of the same names, RFC 4180 quoting by Sep). Whatever export writes, import reads back
+/// exactly: names with commas, quotes, line breaks, a leading <c>=</c> or any Unicode included.
+/// Parsing names the first bad line and field and checks every quote with
+/// <see cref="QuoteInvariants"/>, and each symbol's quotes against the previous one of the file.
 /// </summary>
+/// <remarks>
+/// CSV export writes names as they are (no <c>'</c> prefix against spreadsheet formulas): the file
+/// is for import and tools, and names come only from configuration and administrators' imports.
+/// </remarks>
 public static class RecordingFormats
 {
     public const string JsonLines = "jsonl";
@@ -18,7 +26,18 @@ public static class RecordingFormats
     public static readonly string[] Fields =
         ["symbol", "name", "last", "change", "changePercent", "open", "high", "low", "previousClose", "volume", "previousVolume", "buy", "sell", "timestamp", "sequence", "session"];
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
+    private const string TimestampFormat = "yyyy-MM-dd'T'HH:mm:ss.fff'Z'";
+
+    // Strict numbers: the Web defaults would read "57.15" (a string) as a number, which SPEC 8 refuses.
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
+    {
+        NumberHandling = JsonNumberHandling.Strict,
+        AllowDuplicateProperties = false,
+    };
+
+    private static readonly SepReaderOptions CsvReader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true });
+
+    private static readonly SepWriterOptions CsvWriter = Sep.New(',').Writer(o => o with { Escape = true, CultureInfo = CultureInfo.InvariantCulture });
 
     public static string ContentType(string format) => format == Csv ? "text/csv; charset=utf-8" : "application/x-ndjson; charset=utf-8";
 
@@ -26,93 +45,212 @@ public static class RecordingFormats
 
     public static string ToJsonLine(Quote quote) => JsonSerializer.Serialize(quote, Json);
 
-    public static string ToCsvLine(Quote q)
-    {
-        var c = CultureInfo.InvariantCulture;
-        return string.Join(',',
-            Escape(q.Symbol), Escape(q.Name), q.Last.ToString("R", c), q.Change.ToString("R", c), q.ChangePercent.ToString("R", c),
-            q.Open.ToString("R", c), q.High.ToString("R", c), q.Low.ToString("R", c), q.PreviousClose.ToString("R", c),
-            q.Volume.ToString(c), q.PreviousVolume.ToString(c), q.Buy.ToString("R", c), q.Sell.ToString("R", c),
-            q.Timestamp.ToString("yyyy-MM-dd'T'HH:mm:ss.fff'Z'", c), q.Sequence.ToString(c), Escape(q.Session));
-    }
-
     /// <summary>Writes quotes as they are read, flushing now and then, so a long range is never held whole.</summary>
     public static async Task WriteAsync(Stream body, IEnumerable<Quote> quotes, string format, CancellationToken cancellationToken)
     {
         await using var writer = new StreamWriter(body, new UTF8Encoding(false), bufferSize: 64 * 1024, leaveOpen: true);
-        if (format == Csv)
-        {
-            await writer.WriteLineAsync(CsvHeader.AsMemory(), cancellationToken);
-        }
+        await using var csv = format == Csv ? CsvWriter.To(writer, leaveOpen: true) : null;
+        csv?.Header.Add(Fields);
         var count = 0;
         foreach (var quote in quotes)
         {
-            await writer.WriteLineAsync((format == Csv ? ToCsvLine(quote) : ToJsonLine(quote)).AsMemory(), cancellationToken);
+            if (csv is null)
+            {
+                await writer.WriteLineAsync(ToJsonLine(quote).AsMemory(), cancellationToken);
+            }
+            else
+            {
+                await WriteCsvRowAsync(csv, quote, cancellationToken);
+            }
             if (++count % 1000 == 0)
             {
+                await (csv?.FlushAsync(cancellationToken) ?? Task.CompletedTask);
                 await writer.FlushAsync(cancellationToken);
             }
         }
+        if (csv is not null)
+        {
+            if (count == 0)
+            {
+                await csv.Header.WriteAsync(cancellationToken);
+            }
+            await csv.FlushAsync(cancellationToken);
+        }
         await writer.FlushAsync(cancellationToken);
+    }
+
+    private static async ValueTask WriteCsvRowAsync(SepWriter csv, Quote q, CancellationToken cancellationToken)
+    {
+        await using var row = csv.NewRow(cancellationToken);
+        row["symbol"].Set(q.Symbol);
+        row["name"].Set(q.Name);
+        row["last"].Format(q.Last);
+        row["change"].Format(q.Change);
+        row["changePercent"].Format(q.ChangePercent);
+        row["open"].Format(q.Open);
+        row["high"].Format(q.High);
+        row["low"].Format(q.Low);
+        row["previousClose"].Format(q.PreviousClose);
+        row["volume"].Format(q.Volume);
+        row["previousVolume"].Format(q.PreviousVolume);
+        row["buy"].Format(q.Buy);
+        row["sell"].Format(q.Sell);
+        row["timestamp"].Format(q.Timestamp, TimestampFormat);
+        row["sequence"].Format(q.Sequence);
+        row["session"].Set(q.Session);
     }
 
     /// <summary>
     /// Reads a whole recording and checks it; throws <see cref="RecordingFormatException"/> at the
     /// first bad line. <paramref name="format"/> null: JSON Lines if the first line is an object.
+    /// Prices are checked against each symbol's tick in <paramref name="catalog"/>.
     /// </summary>
-    public static async Task<List<Quote>> ReadAsync(TextReader reader, string? format, CancellationToken cancellationToken)
+    public static async Task<List<NumberedQuote>> ReadAsync(TextReader reader, string? format, InstrumentCatalog catalog, CancellationToken cancellationToken)
     {
-        var quotes = new List<Quote>();
-        var parser = new Parser(format);
-        while (await reader.ReadLineAsync(cancellationToken) is { } line)
-        {
-            if (parser.Next(line) is { } quote)
-            {
-                quotes.Add(quote);
-            }
-        }
-        return quotes;
+        // The caller caps the size: the whole import is validated in memory anyway.
+        var text = await reader.ReadToEndAsync(cancellationToken);
+        format ??= Detect(new StringReader(text));
+        var quotes = format == Csv ? FromCsv(CsvReader.FromText(text), catalog) : FromJsonLines(new StringReader(text), catalog);
+        return [.. quotes];
     }
 
-    /// <summary>Reads a recording file lazily, a line at a time, with the same checks.</summary>
-    public static IEnumerable<Quote> ReadFile(string path)
+    /// <summary>Reads a recording file lazily, a row at a time, with the same checks.</summary>
+    public static IEnumerable<Quote> ReadFile(string path, InstrumentCatalog catalog)
     {
-        var parser = new Parser(Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) ? Csv : null);
-        foreach (var line in File.ReadLines(path))
+        var csv = Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) || Detect(File.OpenText(path)) == Csv;
+        var quotes = csv ? FromCsvFile(path, catalog) : FromJsonLines(File.OpenText(path), catalog);
+        return quotes.Select(numbered => numbered.Quote);
+    }
+
+    // The first line that is not blank says which: a JSON object, or a CSV header.
+    private static string Detect(TextReader reader)
+    {
+        using (reader)
         {
-            if (parser.Next(line) is { } quote)
+            while (reader.ReadLine() is { } line)
             {
-                yield return quote;
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    return line.TrimStart().StartsWith('{') ? JsonLines : Csv;
+                }
+            }
+        }
+        return JsonLines;
+    }
+
+    private static IEnumerable<NumberedQuote> FromJsonLines(TextReader reader, InstrumentCatalog catalog)
+    {
+        using (reader)
+        {
+            var checker = new FileChecker(catalog);
+            var number = 0;
+            while (reader.ReadLine() is { } line)
+            {
+                number++;
+                if (!string.IsNullOrWhiteSpace(line))
+                {
+                    yield return checker.Checked(FromJson(line, number), number);
+                }
             }
         }
     }
 
-    /// <summary>One recording's lines in order: the CSV header, then quotes checked against the previous one of their symbol.</summary>
-    private sealed class Parser(string? format)
+    private static IEnumerable<NumberedQuote> FromCsvFile(string path, InstrumentCatalog catalog)
     {
-        private readonly Dictionary<string, Quote> _last = new(StringComparer.Ordinal);
-        private string? _format = format;
-        private int[]? _columns;
-        private int _number;
-
-        public Quote? Next(string line)
+        SepReader reader;
+        try
         {
-            _number++;
-            if (string.IsNullOrWhiteSpace(line))
-            {
-                return null;
-            }
-            _format ??= line.TrimStart().StartsWith('{') ? JsonLines : Csv;
-            if (_format == Csv && _columns is null)
-            {
-                _columns = Header(line, _number);
-                return null;
-            }
-            var quote = _format == Csv ? FromCsv(line, _columns!, _number) : FromJson(line, _number);
-            Check(quote, _number, _last.GetValueOrDefault(quote.Symbol));
-            _last[quote.Symbol] = quote;
-            return quote;
+            reader = CsvReader.FromFile(path);
         }
+        catch (InvalidDataException exception)
+        {
+            throw new RecordingFormatException(1, null, exception.Message);
+        }
+        return FromCsv(reader, catalog);
+    }
+
+    private static IEnumerable<NumberedQuote> FromCsv(SepReader reader, InstrumentCatalog catalog)
+    {
+        using (reader)
+        {
+            if (reader.IsEmpty)
+            {
+                yield break;
+            }
+            var columns = Header(reader.Header);
+            var checker = new FileChecker(catalog);
+            var line = 2;
+            while (Next(reader, ref line))
+            {
+                // A record may span lines (a quoted line break): errors name the line it starts on.
+                var row = reader.Current;
+                line = row.LineNumberFrom;
+                if (row.ColCount == 1 && row.Span.IsWhiteSpace())
+                {
+                    continue;
+                }
+                var quote = FromCsv(row, columns, line);
+                yield return checker.Checked(quote, line);
+            }
+        }
+    }
+
+    // Sep throws InvalidDataException on a malformed row (a quote never closed): it becomes the
+    // usual error naming the line after the last good record.
+    private static bool Next(SepReader reader, ref int line)
+    {
+        try
+        {
+            return reader.MoveNext();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new RecordingFormatException(line, null, exception.Message.TrimEnd('.'));
+        }
+    }
+
+    private static int[] Header(SepReaderHeader header)
+    {
+        var names = header.ColNames.Select(n => n.Trim()).ToList();
+        var columns = new int[Fields.Length];
+        for (var f = 0; f < Fields.Length; f++)
+        {
+            columns[f] = names.IndexOf(Fields[f]);
+            if (columns[f] < 0)
+            {
+                throw new RecordingFormatException(1, Fields[f], $"the header row has no '{Fields[f]}' column (it needs {CsvHeader})");
+            }
+        }
+        return columns;
+    }
+
+    private static Quote FromCsv(SepReader.Row row, int[] columns, int number)
+    {
+        var values = new string[Fields.Length];
+        for (var f = 0; f < Fields.Length; f++)
+        {
+            values[f] = columns[f] < row.ColCount
+                ? row[columns[f]].ToString()
+                : throw new RecordingFormatException(number, Fields[f], $"the field is missing: the record has {row.ColCount} fields where {columns.Max() + 1} are needed (a quote left open takes in the lines after it)");
+        }
+        double Number(int field) =>
+            double.TryParse(values[field], NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
+                ? value
+                : throw new RecordingFormatException(number, Fields[field], $"'{values[field]}' is not a number");
+        long Integer(int field) =>
+            long.TryParse(values[field], NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
+                ? value
+                : throw new RecordingFormatException(number, Fields[field], $"'{values[field]}' is not an integer");
+        var timestamp = DateTimeOffset.TryParse(values[13], CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
+            ? at.UtcDateTime
+            : throw new RecordingFormatException(number, "timestamp", $"'{values[13]}' is not an ISO-8601 timestamp");
+        return new Quote
+        {
+            Symbol = values[0], Name = values[1], Last = Number(2), Change = Number(3), ChangePercent = Number(4),
+            Open = Number(5), High = Number(6), Low = Number(7), PreviousClose = Number(8),
+            Volume = Integer(9), PreviousVolume = Integer(10), Buy = Number(11), Sell = Number(12),
+            Timestamp = timestamp, Sequence = Integer(14), Session = values[15],
+        };
     }
 
     private static Quote FromJson(string line, int number)
@@ -128,152 +266,27 @@ public static class RecordingFormats
         }
     }
 
-    private static int[] Header(string line, int number)
+    /// <summary>A file's quotes in order: each keeps the invariants and follows the previous one of its symbol.</summary>
+    private sealed class FileChecker(InstrumentCatalog catalog)
     {
-        var names = Split(line, number);
-        var columns = new int[Fields.Length];
-        for (var f = 0; f < Fields.Length; f++)
-        {
-            columns[f] = names.FindIndex(n => n.Trim() == Fields[f]);
-            if (columns[f] < 0)
-            {
-                throw new RecordingFormatException(number, Fields[f], $"the header row has no '{Fields[f]}' column (it needs {CsvHeader})");
-            }
-        }
-        return columns;
-    }
+        private readonly Dictionary<string, Quote> _last = new(StringComparer.Ordinal);
 
-    private static Quote FromCsv(string line, int[] columns, int number)
-    {
-        var values = Split(line, number);
-        string Get(int field)
+        public NumberedQuote Checked(Quote quote, int line)
         {
-            var column = columns[field];
-            return column < values.Count ? values[column] : throw new RecordingFormatException(number, Fields[field], "the field is missing");
-        }
-        double Number(int field) =>
-            double.TryParse(Get(field), NumberStyles.Float, CultureInfo.InvariantCulture, out var value) && double.IsFinite(value)
-                ? value
-                : throw new RecordingFormatException(number, Fields[field], $"'{Get(field)}' is not a number");
-        long Integer(int field) =>
-            long.TryParse(Get(field), NumberStyles.Integer, CultureInfo.InvariantCulture, out var value)
-                ? value
-                : throw new RecordingFormatException(number, Fields[field], $"'{Get(field)}' is not an integer");
-        var timestamp = DateTimeOffset.TryParse(Get(13), CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at)
-            ? at.UtcDateTime
-            : throw new RecordingFormatException(number, "timestamp", $"'{Get(13)}' is not an ISO-8601 timestamp");
-        return new Quote
-        {
-            Symbol = Get(0), Name = Get(1), Last = Number(2), Change = Number(3), ChangePercent = Number(4),
-            Open = Number(5), High = Number(6), Low = Number(7), PreviousClose = Number(8),
-            Volume = Integer(9), PreviousVolume = Integer(10), Buy = Number(11), Sell = Number(12),
-            Timestamp = timestamp, Sequence = Integer(14), Session = Get(15),
-        };
-    }
-
-    private static void Check(Quote q, int line, Quote? previous)
-    {
-        void Fail(string field, string message) => throw new RecordingFormatException(line, field, message);
-        var c = CultureInfo.InvariantCulture;
-
-        if (!Symbols.IsWellFormed(q.Symbol))
-        {
-            Fail("symbol", $"'{q.Symbol}' is not a symbol (1 to 12 of A-Z 0-9 . - _ =)");
-        }
-        if (string.IsNullOrWhiteSpace(q.Name))
-        {
-            Fail("name", "the name is empty");
-        }
-        if (!(q.Sell > 0))
-        {
-            Fail("sell", string.Create(c, $"sell ({q.Sell}) must be above 0"));
-        }
-        if (!(q.Sell < q.Buy))
-        {
-            Fail("buy", string.Create(c, $"buy ({q.Buy}) must be above sell ({q.Sell})"));
-        }
-        if (!(q.Low <= q.Open && q.Open <= q.High))
-        {
-            Fail("open", string.Create(c, $"open ({q.Open}) must lie between low ({q.Low}) and high ({q.High})"));
-        }
-        if (!(q.Low <= q.Last && q.Last <= q.High))
-        {
-            Fail("last", string.Create(c, $"last ({q.Last}) must lie between low ({q.Low}) and high ({q.High})"));
-        }
-        if (q.Volume < 0 || q.PreviousVolume < 0)
-        {
-            Fail(q.Volume < 0 ? "volume" : "previousVolume", "volumes cannot be negative");
-        }
-        if (q.Session is not (SessionState.Open or SessionState.Closed))
-        {
-            Fail("session", $"'{q.Session}' is not a session state (open or closed)");
-        }
-        if (q.Timestamp.Kind != DateTimeKind.Utc || q.Timestamp.Ticks % TimeSpan.TicksPerMillisecond != 0)
-        {
-            Fail("timestamp", "timestamps are UTC with whole milliseconds");
-        }
-        if (previous is not null)
-        {
-            if (q.Sequence <= previous.Sequence)
+            var violation = QuoteInvariants.Check(quote, QuoteInvariants.TickSizeOf(catalog, quote.Symbol))
+                ?? (_last.TryGetValue(quote.Symbol, out var previous) ? QuoteInvariants.CheckSuccessor(previous, quote) : null);
+            if (violation is not null)
             {
-                Fail("sequence", $"{q.Symbol}'s sequence {q.Sequence} does not follow {previous.Sequence}: it must increase per symbol");
+                throw new RecordingFormatException(line, violation.Field, violation.Message);
             }
-            if (q.Timestamp < previous.Timestamp)
-            {
-                Fail("timestamp", $"{q.Symbol}'s timestamp goes back in time");
-            }
+            _last[quote.Symbol] = quote;
+            return new NumberedQuote(line, quote);
         }
     }
-
-    private static List<string> Split(string line, int number)
-    {
-        var fields = new List<string>();
-        var field = new StringBuilder();
-        var quoted = false;
-        for (var i = 0; i < line.Length; i++)
-        {
-            var ch = line[i];
-            if (quoted)
-            {
-                if (ch == '"' && i + 1 < line.Length && line[i + 1] == '"')
-                {
-                    field.Append('"');
-                    i++;
-                }
-                else if (ch == '"')
-                {
-                    quoted = false;
-                }
-                else
-                {
-                    field.Append(ch);
-                }
-            }
-            else if (ch == '"')
-            {
-                quoted = true;
-            }
-            else if (ch == ',')
-            {
-                fields.Add(field.ToString());
-                field.Clear();
-            }
-            else
-            {
-                field.Append(ch);
-            }
-        }
-        if (quoted)
-        {
-            throw new RecordingFormatException(number, null, "a quoted field is not closed (a field cannot span lines)");
-        }
-        fields.Add(field.ToString());
-        return fields;
-    }
-
-    private static string Escape(string value) =>
-        value.AsSpan().IndexOfAny(",\"\r\n") >= 0 ? $"\"{value.Replace("\"", "\"\"", StringComparison.Ordinal)}\"" : value;
 }
+
+/// <summary>A quote read from a recording, with the 1-based line it starts on (for errors found later).</summary>
+public readonly record struct NumberedQuote(int Line, Quote Quote);
 
 /// <summary>A recording that cannot be imported: the first bad line, and the field when known.</summary>
 public sealed class RecordingFormatException(int line, string? field, string reason)

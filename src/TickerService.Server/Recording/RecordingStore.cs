@@ -13,8 +13,10 @@ namespace TickerService.Server.Recording;
 /// <remarks>
 /// Schema: one row per quote, timestamps as Unix milliseconds. A unique index on
 /// (symbol, ts, sequence) makes a one-symbol range a single index range and refuses a quote
-/// recorded twice; an index on ts serves all-symbol ranges. Rows are read in (ts, rowid) order,
-/// rowid being insertion order, so quotes of one tick come back in the order they were published.
+/// recorded twice; an index on ts serves all-symbol ranges; one on (symbol, sequence) finds a
+/// symbol's highest sequence at start without a scan (3.7 s for 3 million rows without it).
+/// Rows are read in (ts, rowid) order, rowid being insertion order, so quotes of one tick come
+/// back in the order they were published.
 /// <c>synchronous=NORMAL</c> in WAL mode survives a killed process (not a power cut) and keeps
 /// a commit cheap.
 /// </remarks>
@@ -45,6 +47,7 @@ public sealed class RecordingStore(string path)
             session TEXT NOT NULL);
         CREATE UNIQUE INDEX IF NOT EXISTS quotes_symbol_ts ON quotes (symbol, ts, sequence);
         CREATE INDEX IF NOT EXISTS quotes_ts ON quotes (ts);
+        CREATE INDEX IF NOT EXISTS quotes_symbol_sequence ON quotes (symbol, sequence);
         """;
 
     private int _openReaders;
@@ -86,6 +89,13 @@ public sealed class RecordingStore(string path)
     public static void Insert(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
     {
         using var transaction = connection.BeginTransaction();
+        InsertInTransaction(connection, quotes, ignoreDuplicates);
+        transaction.Commit();
+    }
+
+    /// <summary>Writes quotes in the connection's open transaction (a check and its insert, as one).</summary>
+    public static void InsertInTransaction(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
+    {
         var db = connection.Handle!;
         var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
         Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
@@ -117,7 +127,6 @@ public sealed class RecordingStore(string path)
                 }
             }
         }
-        transaction.Commit();
     }
 
     private static void Check(int rc, sqlite3 db)
@@ -198,12 +207,17 @@ public sealed class RecordingStore(string path)
         }
     }
 
-    /// <summary>The highest recorded sequence of each symbol (the newest quote's: sequences grow with time).</summary>
+    /// <summary>
+    /// The highest recorded sequence of each symbol. Not the newest-dated quote's: a recording made
+    /// before imports were checked against it may hold a newer quote with a lower sequence, and a
+    /// feed continuing from that would repeat sequences clients have seen.
+    /// </summary>
+    /// <remarks>One seek in the (symbol, sequence) index per symbol.</remarks>
     public static Dictionary<string, long> LastSequences(SqliteConnection connection, IEnumerable<string> symbols)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT sequence FROM quotes WHERE symbol = $symbol ORDER BY ts DESC, sequence DESC LIMIT 1";
+        command.CommandText = "SELECT MAX(sequence) FROM quotes WHERE symbol = $symbol";
         var parameter = command.Parameters.Add(new SqliteParameter { ParameterName = "$symbol" });
         foreach (var symbol in symbols)
         {
@@ -214,6 +228,44 @@ public sealed class RecordingStore(string path)
             }
         }
         return result;
+    }
+
+    /// <summary>
+    /// A symbol's recorded (timestamp, sequence) pairs around a span, in replay order (ts, then
+    /// insertion): the last one before <paramref name="from"/>, all from <paramref name="from"/> to
+    /// <paramref name="to"/>, and the first one after. What an import's quotes must fit between.
+    /// </summary>
+    public static List<(DateTime Timestamp, long Sequence)> Neighbours(SqliteConnection connection, string symbol, DateTime from, DateTime to)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            SELECT ts, sequence FROM (SELECT ts, sequence FROM quotes
+                WHERE symbol = $symbol AND ts = (SELECT MAX(ts) FROM quotes WHERE symbol = $symbol AND ts < $from) ORDER BY rowid DESC LIMIT 1)
+            UNION ALL
+            SELECT ts, sequence FROM (SELECT ts, sequence FROM quotes WHERE symbol = $symbol AND ts >= $from AND ts <= $to ORDER BY ts, rowid)
+            UNION ALL
+            SELECT ts, sequence FROM (SELECT ts, sequence FROM quotes
+                WHERE symbol = $symbol AND ts = (SELECT MIN(ts) FROM quotes WHERE symbol = $symbol AND ts > $to) ORDER BY rowid LIMIT 1)
+            """;
+        command.Parameters.AddWithValue("$symbol", symbol);
+        command.Parameters.AddWithValue("$from", ToUnixMs(from));
+        command.Parameters.AddWithValue("$to", ToUnixMs(to));
+        var result = new List<(DateTime, long)>();
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            result.Add((FromUnixMs(reader.GetInt64(0)), reader.GetInt64(1)));
+        }
+        return result;
+    }
+
+    /// <summary>The newest recorded timestamp of a symbol, or null when none is recorded.</summary>
+    public static DateTime? LastTimestamp(SqliteConnection connection, string symbol)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT MAX(ts) FROM quotes WHERE symbol = $symbol";
+        command.Parameters.AddWithValue("$symbol", symbol);
+        return command.ExecuteScalar() is long ms ? FromUnixMs(ms) : null;
     }
 
     /// <summary>Deletes quotes older than the cutoff, a slice at a time so the recorder never waits long.</summary>

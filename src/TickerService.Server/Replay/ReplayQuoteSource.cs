@@ -128,7 +128,7 @@ public sealed partial class ReplayQuoteSource(
             : catalog.Resolve(Options.Symbols, int.MaxValue).Indices().Select(i => catalog.Options[i].Symbol).ToHashSet(StringComparer.Ordinal);
         var quotes = string.IsNullOrWhiteSpace(Options.File)
             ? store.Read(symbols, at, Options.To ?? DateTime.MaxValue)
-            : RecordingFormats.ReadFile(Options.File).Where(q => q.Timestamp >= at && q.Timestamp <= (Options.To ?? DateTime.MaxValue));
+            : RecordingFormats.ReadFile(Options.File, catalog).Where(q => q.Timestamp >= at && q.Timestamp <= (Options.To ?? DateTime.MaxValue));
         return symbols is null || string.IsNullOrWhiteSpace(Options.File) ? quotes : quotes.Where(q => symbols.Contains(q.Symbol));
     }
 

@@ -48,6 +48,77 @@ public sealed class QuoteInvariantTests
         Assert.True(checker.Sessions > 10, "The run should cross several sessions.");
     }
 
+    public static TheoryData<string, string, string> BrokenQuotes => new()
+    {
+        { "symbol", "symbol=xom", "'xom' is not a symbol" },
+        { "name", "name= ", "the name is empty" },
+        { "last", "last=57.155", "last (57.155) is not a whole number of 0.01 ticks" },
+        { "last", "last=57.150000000000006", "is not a whole number of 0.01 ticks" },
+        { "sell", "sell=0", "sell (0) must be above 0" },
+        { "buy", "buy=57.1", "buy (57.1) must be above sell (57.75)" },
+        { "open", "open=58.2", "open (58.2) must lie between low (57.5) and high (58)" },
+        { "last", "last=57.4", "last (57.4) must lie between low (57.5) and high (58)" },
+        { "change", "change=-0.35", "change (-0.35) must be last - previousClose (57.8 - 58.1)" },
+        { "changePercent", "changePercent=-0.6", "changePercent (-0.6) must be 100 * change / previousClose" },
+        { "volume", "volume=-1", "volumes cannot be negative" },
+        { "session", "session=OPEN", "'OPEN' is not a session state" },
+        { "timestamp", "timestamp=local", "timestamps are UTC with whole milliseconds" },
+    };
+
+    [Theory]
+    [MemberData(nameof(BrokenQuotes))]
+    public void TheFirstBrokenRuleIsNamedWithItsField(string field, string change, string message)
+    {
+        var (name, value) = (change.Split('=')[0], change.Split('=', 2)[1]);
+        var c = CultureInfo.InvariantCulture;
+        var q = name switch
+        {
+            "symbol" => Valid with { Symbol = value },
+            "name" => Valid with { Name = value },
+            "last" => Valid with { Last = double.Parse(value, c) },
+            "sell" => Valid with { Sell = double.Parse(value, c) },
+            "buy" => Valid with { Buy = double.Parse(value, c) },
+            "open" => Valid with { Open = double.Parse(value, c) },
+            "change" => Valid with { Change = double.Parse(value, c) },
+            "changePercent" => Valid with { ChangePercent = double.Parse(value, c) },
+            "volume" => Valid with { Volume = long.Parse(value, c) },
+            "session" => Valid with { Session = value },
+            _ => Valid with { Timestamp = DateTime.SpecifyKind(Valid.Timestamp, DateTimeKind.Local) },
+        };
+
+        var violation = QuoteInvariants.Check(q, 0.01m);
+
+        Assert.NotNull(violation);
+        Assert.Equal(field, violation.Field);
+        Assert.Contains(message, violation.Message);
+    }
+
+    [Fact]
+    public void AValidQuoteKeepsEveryRuleAndItsTickComesFromItsInstrument()
+    {
+        Assert.Null(QuoteInvariants.Check(Valid, 0.01m));
+        // 57.8 is not a whole number of quarter ticks; unknown symbols are priced in cents.
+        Assert.Equal("last", QuoteInvariants.Check(Valid, 0.25m)?.Field);
+        var catalog = new InstrumentCatalog(Extremes);
+        Assert.Equal(0.25m, QuoteInvariants.TickSizeOf(catalog, "QTR_1"));
+        Assert.Equal(QuoteInvariants.DefaultTickSize, QuoteInvariants.TickSizeOf(catalog, "XOM"));
+    }
+
+    [Fact]
+    public void ASymbolsSequenceMustRiseAndItsTimeNeverGoBack()
+    {
+        Assert.Null(QuoteInvariants.CheckSuccessor(Valid, Valid with { Sequence = 8 }));
+        Assert.Equal("sequence", QuoteInvariants.CheckSuccessor(Valid, Valid with { Sequence = 7 })?.Field);
+        Assert.Equal("timestamp", QuoteInvariants.CheckSuccessor(Valid, Valid with { Sequence = 8, Timestamp = Valid.Timestamp.AddMilliseconds(-1) })?.Field);
+    }
+
+    private static readonly Quote Valid = new()
+    {
+        Symbol = "XOM", Name = "EXXON Mobil", Last = 57.8, Change = -0.3, ChangePercent = -0.52, Open = 57.8, High = 58, Low = 57.5,
+        PreviousClose = 58.1, Volume = 100, PreviousVolume = 200, Buy = 57.85, Sell = 57.75,
+        Timestamp = new DateTime(2026, 11, 27, 15, 0, 0, 123, DateTimeKind.Utc), Sequence = 7, Session = SessionState.Open,
+    };
+
     private sealed class InvariantChecker(InstrumentOptions[] instruments)
     {
         private readonly Dictionary<string, Quote> _previous = [];
@@ -68,24 +139,20 @@ public sealed class QuoteInvariantTests
 
         private void Check(Quote q)
         {
-            var tick = _options[q.Symbol].TickSize;
-            Assert.True(0 < q.Sell && q.Sell < q.Buy, $"{q.Symbol} #{q.Sequence}: sell {q.Sell}, buy {q.Buy}");
+            // The one definition the import and replay files use too.
+            Assert.Null(QuoteInvariants.Check(q, _options[q.Symbol].TickSize));
+            // What the simulator promises beyond it: prices print without float noise, and
+            // changePercent is rounded to hundredths, halves away from zero, from the exact ratio.
             foreach (var price in new[] { q.Last, q.Open, q.High, q.Low, q.PreviousClose, q.Buy, q.Sell, q.Change })
             {
-                AssertWholeTicks(q, price, tick);
+                var text = price.ToString(CultureInfo.InvariantCulture);
+                Assert.True(text.Length <= 16, $"{q.Symbol} #{q.Sequence}: {text} prints with float noise");
             }
-            Assert.True(q.Low <= q.Open && q.Open <= q.High, $"{q.Symbol} #{q.Sequence}: low {q.Low} open {q.Open} high {q.High}");
-            Assert.True(q.Low <= q.Last && q.Last <= q.High, $"{q.Symbol} #{q.Sequence}: low {q.Low} last {q.Last} high {q.High}");
-            Assert.Equal(Dec(q.Last) - Dec(q.PreviousClose), Dec(q.Change));
-            // Rounded to hundredths, halves away from zero, from the exact ratio.
             Assert.Equal((double)Math.Round(100 * Dec(q.Change) / Dec(q.PreviousClose), 2, MidpointRounding.AwayFromZero), q.ChangePercent, 1e-9);
-            Assert.True(q.Volume >= 0 && q.PreviousVolume >= 0);
-            Assert.True(q.Session is "open" or "closed");
 
             if (_previous.TryGetValue(q.Symbol, out var p))
             {
-                Assert.True(q.Sequence > p.Sequence, $"{q.Symbol}: sequence {q.Sequence} after {p.Sequence}");
-                Assert.True(q.Timestamp >= p.Timestamp);
+                Assert.Null(QuoteInvariants.CheckSuccessor(p, q));
                 var rolled = q.Session == "open" && q.Volume == 0 && q.PreviousVolume == p.Volume && q.PreviousClose == p.Last && p.Volume != 0;
                 if (rolled)
                 {
@@ -100,15 +167,6 @@ public sealed class QuoteInvariantTests
                 }
             }
             _previous[q.Symbol] = q;
-        }
-
-        private static void AssertWholeTicks(Quote q, double price, decimal tick)
-        {
-            // The shortest text that round-trips must be the exact tick multiple: no float noise.
-            var text = price.ToString(CultureInfo.InvariantCulture);
-            var value = decimal.Parse(text, NumberStyles.Float, CultureInfo.InvariantCulture);
-            Assert.True(value % tick == 0, $"{q.Symbol} #{q.Sequence}: {text} is not a whole number of {tick} ticks");
-            Assert.True(text.Length <= 16, $"{q.Symbol} #{q.Sequence}: {text} prints with float noise");
         }
 
         private static decimal Dec(double value) => decimal.Parse(value.ToString(CultureInfo.InvariantCulture), NumberStyles.Float, CultureInfo.InvariantCulture);

@@ -111,6 +111,37 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Equal(before, _target.Store.Count());
     }
 
+    [Theory]
+    [InlineData("last", "as a string", "Line 3, field 'last'")]
+    [InlineData("volume", "as a string", "Line 3, field 'volume'")]
+    [InlineData("last", "off the tick", "is not a whole number of 0.01 ticks")]
+    [InlineData("buy", "off the tick", "Line 3, field 'buy': buy (")]
+    [InlineData("sell", "off the tick", "is not a whole number of 0.01 ticks")]
+    [InlineData("change", "one tick off", "Line 3, field 'change': change (")]
+    public async Task AnImportIsRefusedWhereTheSpecIsStrict(string field, string fault, string expected)
+    {
+        var lines = _recorded.Skip(15).Take(30).Select(RecordingFormats.ToJsonLine).ToList();
+        var node = System.Text.Json.Nodes.JsonNode.Parse(lines[2])!.AsObject();
+        var value = node[field]!.GetValue<double>();
+        node[field] = fault switch
+        {
+            // SPEC 1 and 8: numbers are numbers, never strings (the Web JSON defaults would read them).
+            "as a string" => value.ToString(System.Globalization.CultureInfo.InvariantCulture),
+            // Line 3 is BP, quoted in 0.01 ticks.
+            "off the tick" => value + 0.001,
+            _ => value + 0.01,
+        };
+        lines[2] = node.ToJsonString();
+
+        var response = await Import(string.Join('\n', lines), "application/x-ndjson");
+
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = await response.Content.ReadFromJsonAsync<JsonElement>();
+        Assert.Contains(expected, problem.GetProperty("detail").GetString());
+        Assert.Equal(field, problem.GetProperty("field").GetString());
+        Assert.Equal(0, _target.Store.Count());
+    }
+
     [Fact]
     public async Task ACsvWithoutTheFieldNamesIsRefused()
     {
