@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.SignalR;
 using TickerService.Pipelines;
+using TickerService.Server.Security;
 using TickerService.Server.Web;
 
 namespace TickerService.Server.Hub;
@@ -22,7 +23,9 @@ public static class HubExtensions
     /// <summary>Maps the hub with every transport left on (WebSockets first, then SSE and long polling).</summary>
     public static IEndpointRouteBuilder MapQuoteHub(this IEndpointRouteBuilder endpoints)
     {
-        endpoints.MapHub<QuoteHub>(Path).RequireCors(CorsExtensions.WidgetPolicy);
+        // CORS covers negotiate and the fallbacks for a browser that asks; the origin check also
+        // covers a WebSocket opened straight to the hub, which no browser asks CORS about.
+        endpoints.MapHub<QuoteHub>(Path).RequireCors(CorsExtensions.WidgetPolicy).RequireAllowedOrigin();
         return endpoints;
     }
 }
