@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
 using TickerService.Pipelines;
 using TickerService.Server.Security;
 using TickerService.Server.Web;
@@ -14,10 +15,26 @@ public static class HubExtensions
     {
         services.AddSignalR(options => options.AddFilter<ClientErrorFilter>())
             .AddMessagePackProtocol();
+        services.AddSingleton<ClientErrorLog>();
+        services.AddSingleton<ClientErrorFilter>();
+        WrapProtocols(services);
         services.AddSingleton<QuoteBroadcaster>();
         services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<QuoteBroadcaster>());
         services.AddSingleton<HubLifetimeManager<QuoteHub>, QuoteHubLifetimeManager>();
         return services;
+    }
+
+    // Every protocol registered so far (JSON by AddSignalR, MessagePack) answers a client's
+    // unreadable arguments and unknown messages clearly (ArgumentCheckingProtocol).
+    private static void WrapProtocols(IServiceCollection services)
+    {
+        foreach (var registration in services.Where(d => d.ServiceType == typeof(IHubProtocol)).ToList())
+        {
+            var type = registration.ImplementationType
+                ?? throw new InvalidOperationException("A hub protocol registered by instance or factory cannot be wrapped.");
+            services.Remove(registration);
+            services.AddSingleton<IHubProtocol>(sp => new ArgumentCheckingProtocol((IHubProtocol)ActivatorUtilities.CreateInstance(sp, type)));
+        }
     }
 
     /// <summary>Maps the hub with every transport left on (WebSockets first, then SSE and long polling).</summary>
