@@ -13,9 +13,9 @@ namespace TickerService.Server.Hub;
 /// <list type="bullet">
 /// <item>Arguments that cannot be read (a number for a string array, a bad date, a wrong count)
 /// reach the dispatcher as a binding failure, which it answers "Failed to invoke 'X' due to an
-/// error on the server." Here the failure becomes an invocation of the same method whose
-/// arguments are an <see cref="UnreadableArguments"/>, which <see cref="ClientErrorFilter"/> turns
-/// into a <see cref="HubException"/> naming the method and the argument.</item>
+/// error on the server." Here the failure becomes an invocation of the same method that carries
+/// an <see cref="UnreadableArguments"/>, which <see cref="ClientErrorFilter"/> turns into a
+/// <see cref="HubException"/> naming the method and the argument before the method runs.</item>
 /// <item>A message of an unknown type is consumed and dropped by both protocols, which the
 /// connection handler takes for "no message yet": with a receive limit set it parses the same
 /// bytes forever and the connection never answers again (dotnet/aspnetcore#69285). Here it
@@ -75,10 +75,7 @@ internal sealed class ArgumentCheckingProtocol(IHubProtocol inner) : IHubProtoco
         }
 
         var unreadable = given == parameters.Count ? FirstUnreadable(frame, parameters) : null;
-        // The dispatcher hands these to the filter; one slot at least, so that a method of no
-        // parameters called with some still carries the explanation.
-        var arguments = new object?[Math.Max(1, parameters.Count)];
-        arguments[0] = new UnreadableArguments(given, unreadable, failure.BindingFailure.SourceException);
+        var arguments = UnreadableArguments.Carry(new UnreadableArguments(given, unreadable, failure.BindingFailure.SourceException), parameters);
         return type == HubProtocolConstants.StreamInvocationMessageType
             ? new StreamInvocationMessage(failure.InvocationId!, failure.Target, arguments)
             : new InvocationMessage(failure.InvocationId, failure.Target, arguments);

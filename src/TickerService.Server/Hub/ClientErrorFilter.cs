@@ -18,7 +18,7 @@ internal sealed partial class ClientErrorFilter(ClientErrorLog clientErrors, ILo
         Func<HubInvocationContext, ValueTask<object?>> next)
     {
         var method = invocationContext.HubMethodName;
-        if (invocationContext.HubMethodArguments.OfType<UnreadableArguments>().FirstOrDefault() is { } unreadable)
+        if (UnreadableArguments.Find(invocationContext.HubMethodArguments) is { } unreadable)
         {
             throw Refuse(invocationContext.Context, method, unreadable.Describe(invocationContext.HubMethod));
         }

@@ -1,4 +1,5 @@
 using System.Reflection;
+using System.Runtime.CompilerServices;
 using TickerService.Market;
 
 namespace TickerService.Server.Hub;
@@ -14,6 +15,43 @@ namespace TickerService.Server.Hub;
 internal sealed record UnreadableArguments(int Given, int? Unreadable, Exception Failure)
 {
     private const int MaxDetailChars = 200;
+
+    // Marker argument -> what it stands for. The dispatcher drops an argument whose type does not
+    // fit its parameter when the method also takes a CancellationToken, so the failure travels
+    // as a marker of the first parameter's own type, found again here by reference.
+    private static readonly ConditionalWeakTable<object, UnreadableArguments> Markers = new();
+
+    /// <summary>Arguments for the method's parameters whose first is a marker that carries <paramref name="failure"/>.</summary>
+    public static object?[] Carry(UnreadableArguments failure, IReadOnlyList<Type> parameters)
+    {
+        var marker = parameters.Count == 0 ? new object() : MarkerOf(parameters[0]);
+        Markers.AddOrUpdate(marker, failure);
+        var arguments = new object?[Math.Max(1, parameters.Count)];
+        arguments[0] = marker;
+        return arguments;
+    }
+
+    /// <summary>The failure a hub call's arguments carry, if they are a <see cref="Carry"/>.</summary>
+    public static UnreadableArguments? Find(IReadOnlyList<object?> arguments)
+    {
+        foreach (var argument in arguments)
+        {
+            if (argument is not null && Markers.TryGetValue(argument, out var failure))
+            {
+                return failure;
+            }
+        }
+        return null;
+    }
+
+    // A fresh instance (a fresh box for a value type), so that only this one is a marker.
+    private static object MarkerOf(Type type) => type switch
+    {
+        _ when type == typeof(string) => new string('?', 1),
+        { IsArray: true } => Array.CreateInstance(type.GetElementType()!, 0),
+        { IsAbstract: true } or { IsInterface: true } => new object(),
+        _ => RuntimeHelpers.GetUninitializedObject(Nullable.GetUnderlyingType(type) ?? type),
+    };
 
     public string Describe(MethodInfo method)
     {
