@@ -67,7 +67,7 @@ public sealed class ReplayService(
             scheduler,
             channel.Writer,
             () => replays.TryRemove(new KeyValuePair<string, ReplaySession>(id, session)),
-            logger);
+            exception => Failed(id, exception));
         lock (replays)
         {
             if (replays.ContainsKey(id))
@@ -106,6 +106,15 @@ public sealed class ReplayService(
         var session = Find(context, replayId);
         CheckSpeed(speed);
         session.SetSpeed(speed);
+    }
+
+    // The reader is a client: it gets a message it can act on, not "an error on the server";
+    // the cause, which may name server paths, goes to the log.
+    private HubException Failed(string id, Exception exception)
+    {
+        var shown = ClientText.Printable(id, MaxReplayIdLength);
+        logger.LogError(exception, "Replay {ReplayId} stopped: it could not play on", shown);
+        return new HubException($"The replay '{shown}' stopped: the server could not play the recording on. Start it again, or report it if it happens again.");
     }
 
     private ReplaySession Find(HubCallerContext context, string? replayId)

@@ -1,7 +1,6 @@
 using System.Reactive.Concurrency;
 using System.Reactive.Disposables;
 using System.Threading.Channels;
-using Microsoft.AspNetCore.SignalR;
 using TickerService.Market;
 
 namespace TickerService.Server.Replay;
@@ -31,7 +30,7 @@ public sealed class ReplaySession : IDisposable
     private readonly IScheduler _scheduler;
     private readonly ChannelWriter<Quote> _output;
     private readonly Action? _onEnded;
-    private readonly ILogger? _logger;
+    private readonly Func<Exception, Exception>? _readerError;
     private readonly Lock _gate = new();
     private IEnumerator<Quote>? _quotes;
     private Quote? _next;
@@ -49,10 +48,10 @@ public sealed class ReplaySession : IDisposable
     private DateTime? _pausedAt;
 
     /// <param name="read">Opens the recording from a time on (to the replay's end), oldest first.</param>
-    /// <param name="logger">Where a failure while playing is logged; the reader gets a short <see cref="HubException"/>.</param>
-    public ReplaySession(Func<DateTime, IEnumerable<Quote>> read, DateTime from, DateTime to, double speed, IScheduler scheduler, ChannelWriter<Quote> output, Action? onEnded = null, ILogger? logger = null)
+    /// <param name="readerError">What the reader gets for a failure while playing (the failure itself when null).</param>
+    public ReplaySession(Func<DateTime, IEnumerable<Quote>> read, DateTime from, DateTime to, double speed, IScheduler scheduler, ChannelWriter<Quote> output, Action? onEnded = null, Func<Exception, Exception>? readerError = null)
     {
-        _logger = logger;
+        _readerError = readerError;
         _read = read;
         _speed = speed;
         _scheduler = scheduler;
@@ -213,9 +212,7 @@ public sealed class ReplaySession : IDisposable
             }
             catch (Exception exception)
             {
-                // The reader is a client: it gets a message it can act on, not "an error on the server".
-                _logger?.LogError(exception, "A replay stopped at {Position:O}: it could not play on", _next?.Timestamp);
-                End(new HubException($"The replay stopped at {_next?.Timestamp:O}: the server could not play on. Start it again from there, or report it if it happens again.", exception));
+                End(_readerError?.Invoke(exception) ?? exception);
             }
         }
     }
