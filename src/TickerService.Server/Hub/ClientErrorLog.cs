@@ -67,7 +67,7 @@ public sealed partial class ClientErrorLog(ILogger<ClientErrorLog> logger, TimeP
     [LoggerMessage(1, LogLevel.Information, "Refused {Method} from connection {ConnectionId}: {Reason}")]
     private partial void LogRefused(string connectionId, string method, string reason);
 
-    [LoggerMessage(2, LogLevel.Information, "Closed connection {ConnectionId}: {Reason}")]
+    [LoggerMessage(2, LogLevel.Information, "Connection {ConnectionId} ended: {Reason}")]
     private partial void LogClosed(string connectionId, string reason);
 
     [LoggerMessage(3, LogLevel.Information, "{Count} similar messages suppressed (client mistakes are logged at a limited rate)")]
