@@ -100,6 +100,29 @@ public sealed class ReplaySpeedLimitTests : IAsyncLifetime
         Assert.Equal(Recorded[1], second);
     }
 
+    [Fact]
+    public async Task AFailureWhilePlayingReachesTheReaderAsTheErrorItIsGiven()
+    {
+        // ReplayService gives a client's replay a HubException it can act on (and logs the cause).
+        var clock = new HistoricalScheduler(new DateTimeOffset(2030, 1, 1, 0, 0, 0, TimeSpan.Zero));
+        var output = Channel.CreateUnbounded<Quote>();
+        static IEnumerable<Quote> FailingRead(DateTime at)
+        {
+            yield return Recorded[0];
+            throw new IOException("the disk went away");
+        }
+        using var session = new ReplaySession(FailingRead, Start, Start.AddDays(2), 0, clock, output.Writer,
+            readerError: cause => new HubException($"The replay stopped ({cause.GetType().Name})."));
+
+        session.Start();
+        clock.AdvanceBy(TimeSpan.FromTicks(1));
+
+        Assert.True(output.Reader.TryRead(out var first));
+        Assert.Equal(Recorded[0], first);
+        var error = await Assert.ThrowsAsync<HubException>(() => output.Reader.Completion.WaitAsync(TickerServer.Timeout));
+        Assert.Equal("The replay stopped (IOException).", error.Message);
+    }
+
     private async Task<List<Quote>> ReadAllAsync(ReplayRequest request)
     {
         using var cancel = new CancellationTokenSource(TickerServer.Timeout);
