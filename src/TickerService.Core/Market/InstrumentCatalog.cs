@@ -12,6 +12,9 @@ public sealed class InstrumentCatalog
     // How many offending symbols an error message lists before it says "and N more".
     private const int ListedInErrors = 10;
 
+    // A malformed symbol is echoed so the client can find it, but not at any length.
+    private const int MaxEchoedSymbol = 24;
+
     private readonly FrozenDictionary<string, int> _indexBySymbol;
 
     public InstrumentCatalog(IEnumerable<InstrumentOptions> instruments)
@@ -78,18 +81,20 @@ public sealed class InstrumentCatalog
         }
 
         var indices = new List<int>(symbols.Count);
+        var everything = false;
         List<string>? malformed = null;
         List<string>? unknown = null;
+        // Every entry is checked, "*" included: a typo beside "*" is still a typo the client wants to hear of.
         foreach (var raw in symbols)
         {
             var symbol = raw?.Trim().ToUpperInvariant();
             if (symbol == Symbols.All)
             {
-                return All;
+                everything = true;
             }
-            if (!Symbols.IsWellFormed(symbol))
+            else if (!Symbols.IsWellFormed(symbol))
             {
-                (malformed ??= []).Add(raw is null ? "null" : $"'{raw}'");
+                (malformed ??= []).Add(raw is null ? "null" : $"'{ClientText.Printable(raw, MaxEchoedSymbol)}'");
             }
             else if (_indexBySymbol.TryGetValue(symbol!, out var index))
             {
@@ -109,7 +114,7 @@ public sealed class InstrumentCatalog
         {
             throw new ClientRequestException($"Unknown symbol(s): {Listing(unknown)}");
         }
-        return SymbolSet.Of(Count, indices);
+        return everything ? All : SymbolSet.Of(Count, indices);
     }
 
     private static string Listing(List<string> items) =>

@@ -20,9 +20,17 @@ public sealed class ReplayService(
     InstrumentCatalog catalog,
     IScheduler scheduler,
     TimeProvider time,
-    IOptions<TickerOptions> options)
+    IOptions<TickerOptions> options,
+    ILogger<ReplayService> logger)
 {
     public const int MaxReplayIdLength = 64;
+
+    /// <summary>
+    /// The slowest pace a client may ask for (a thousand times slower than recorded time), besides 0.
+    /// Slower, a recorded gap of a day would last millennia: nothing a person waits for, and past
+    /// what the scheduler's clock can hold.
+    /// </summary>
+    public const double MinSpeed = 0.001;
 
     // A replay runs ahead of the client by at most this many quotes.
     private const int OutputCapacity = 256;
@@ -58,7 +66,8 @@ public sealed class ReplayService(
             request.Speed,
             scheduler,
             channel.Writer,
-            () => replays.TryRemove(new KeyValuePair<string, ReplaySession>(id, session)));
+            () => replays.TryRemove(new KeyValuePair<string, ReplaySession>(id, session)),
+            exception => Failed(id, exception));
         lock (replays)
         {
             if (replays.ContainsKey(id))
@@ -99,6 +108,15 @@ public sealed class ReplayService(
         session.SetSpeed(speed);
     }
 
+    // The reader is a client: it gets a message it can act on, not "an error on the server";
+    // the cause, which may name server paths, goes to the log.
+    private HubException Failed(string id, Exception exception)
+    {
+        var shown = ClientText.Printable(id, MaxReplayIdLength);
+        logger.LogError(exception, "Replay {ReplayId} stopped: it could not play on", shown);
+        return new HubException($"The replay '{shown}' stopped: the server could not play the recording on. Start it again, or report it if it happens again.");
+    }
+
     private ReplaySession Find(HubCallerContext context, string? replayId)
     {
         var id = CheckId(replayId);
@@ -109,9 +127,10 @@ public sealed class ReplayService(
 
     private void CheckSpeed(double speed)
     {
-        if (double.IsNaN(speed) || speed < 0 || speed > Limits.MaxSpeed)
+        if (speed != 0 && !(speed >= MinSpeed && speed <= Limits.MaxSpeed))
         {
-            throw new ClientRequestException($"speed {speed} is out of range: give 0 (as fast as you read) up to {Limits.MaxSpeed}.");
+            throw new ClientRequestException(
+                $"speed {speed.ToString(System.Globalization.CultureInfo.InvariantCulture)} is out of range: give 0 (as fast as you read) up to {Limits.MaxSpeed.ToString(System.Globalization.CultureInfo.InvariantCulture)}; other than 0, at least {MinSpeed.ToString(System.Globalization.CultureInfo.InvariantCulture)} (a thousand times slower than recorded time).");
         }
     }
 

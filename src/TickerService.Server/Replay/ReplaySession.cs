@@ -22,10 +22,15 @@ public sealed class ReplaySession : IDisposable
     // Quotes written in one step at speed 0 before the step yields the scheduler thread.
     private const int StepBudget = 256;
 
+    // The longest wait the session plans. A longer one (a tiny speed over a wide gap) is as good as
+    // forever, and would overflow the clock arithmetic; a control (resume, seek, speed) re-plans it.
+    internal static readonly TimeSpan MaxWait = TimeSpan.FromDays(365 * 100);
+
     private readonly Func<DateTime, IEnumerable<Quote>> _read;
     private readonly IScheduler _scheduler;
     private readonly ChannelWriter<Quote> _output;
     private readonly Action? _onEnded;
+    private readonly Func<Exception, Exception>? _readerError;
     private readonly Lock _gate = new();
     private IEnumerator<Quote>? _quotes;
     private Quote? _next;
@@ -43,8 +48,10 @@ public sealed class ReplaySession : IDisposable
     private DateTime? _pausedAt;
 
     /// <param name="read">Opens the recording from a time on (to the replay's end), oldest first.</param>
-    public ReplaySession(Func<DateTime, IEnumerable<Quote>> read, DateTime from, DateTime to, double speed, IScheduler scheduler, ChannelWriter<Quote> output, Action? onEnded = null)
+    /// <param name="readerError">What the reader gets for a failure while playing (the failure itself when null).</param>
+    public ReplaySession(Func<DateTime, IEnumerable<Quote>> read, DateTime from, DateTime to, double speed, IScheduler scheduler, ChannelWriter<Quote> output, Action? onEnded = null, Func<Exception, Exception>? readerError = null)
     {
+        _readerError = readerError;
         _read = read;
         _speed = speed;
         _scheduler = scheduler;
@@ -205,7 +212,7 @@ public sealed class ReplaySession : IDisposable
             }
             catch (Exception exception)
             {
-                End(exception);
+                End(_readerError?.Invoke(exception) ?? exception);
             }
         }
     }
@@ -312,5 +319,12 @@ public sealed class ReplaySession : IDisposable
         _pending = null;
     }
 
-    private static TimeSpan Scale(TimeSpan span, double factor) => TimeSpan.FromTicks((long)Math.Round(span.Ticks * factor));
+    // Saturates at MaxWait either way instead of overflowing (a cast of a too-large double to long is undefined).
+    private static TimeSpan Scale(TimeSpan span, double factor)
+    {
+        var ticks = Math.Round(span.Ticks * factor);
+        return ticks >= MaxWait.Ticks ? MaxWait
+            : ticks <= -MaxWait.Ticks ? -MaxWait
+            : TimeSpan.FromTicks((long)ticks);
+    }
 }

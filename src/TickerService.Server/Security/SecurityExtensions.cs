@@ -35,6 +35,8 @@ public static class SecurityExtensions
         services.AddOptions<HubOptions>().Configure<IOptions<TickerOptions>>((hub, ticker) =>
             hub.MaximumReceiveMessageSize = ticker.Value.Limits.MaxHubMessageBytes);
 
+        services.AddSingleton<OriginPolicy>();
+
         services.AddRateLimiter(_ => { });
         services.AddOptions<RateLimiterOptions>().Configure<IOptions<TickerOptions>>((limiter, ticker) =>
         {
@@ -76,6 +78,7 @@ public static class SecurityExtensions
             app.UseWhen(context => httpsPort.Value && !IsProbe(context.Request.Path), https => https.UseHttpsRedirection());
         }
         app.UseRateLimiter();
+        app.UseOriginCheck();
         return app;
     }
 
