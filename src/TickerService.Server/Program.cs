@@ -24,6 +24,10 @@ builder.Services.AddTickerObservability(builder.Configuration);
 builder.Services.AddTickerSecurity();
 
 var app = builder.Build();
+if (!app.ConfigurationIsValid())
+{
+    return StartupExtensions.ConfigurationError;
+}
 
 app.UseRefusalWhileStopping();
 app.UseTickerSecurity();
@@ -36,6 +40,7 @@ app.MapTickerHealth();
 app.MapTickerMetrics();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;
