@@ -35,6 +35,7 @@ app.UseWidget();
 app.UseCors();
 app.MapQuoteHub();
 app.MapQuoteApi();
+app.MapFeedApi();
 app.MapRecordingApi();
 app.MapTickerHealth();
 app.MapTickerMetrics();

@@ -31,6 +31,7 @@ public static class FeedExtensions
                 open);
         });
         services.AddSingleton<SimulatedMarket>();
+        services.AddSingleton<FeedState>();
         services.AddSingleton<IQuoteSource, SimulatorQuoteSource>();
         services.AddSingleton<LastValueCache>();
         services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<LastValueCache>());

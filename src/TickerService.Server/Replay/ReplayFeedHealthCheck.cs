@@ -4,7 +4,10 @@ using TickerService.Configuration;
 
 namespace TickerService.Server.Replay;
 
-/// <summary>In replay mode, ready while the recording plays (or has played out); not ready if it cannot be read or is empty.</summary>
+/// <summary>
+/// In replay mode, ready while the recording plays (or has played out); not ready once reading it
+/// failed. A recording that cannot be served at all stops the start instead (see <see cref="ReplayRecording"/>).
+/// </summary>
 internal sealed class ReplayFeedHealthCheck(ReplayQuoteSource source, IOptions<TickerOptions> options) : IHealthCheck
 {
     public Task<HealthCheckResult> CheckHealthAsync(HealthCheckContext context, CancellationToken cancellationToken = default)
