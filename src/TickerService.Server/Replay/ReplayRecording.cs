@@ -105,9 +105,11 @@ public sealed class ReplayRecording
 
         var from = replay.From ?? DateTime.MinValue;
         var to = replay.To ?? DateTime.MaxValue;
+        var inRange = read.Where(q => q.Timestamp >= from && q.Timestamp <= to).ToList();
+        CheckWanted(wanted, inRange.Select(q => q.Symbol).ToHashSet(StringComparer.Ordinal), replay);
         // OrderBy is stable: quotes of one instant keep their line order.
-        var quotes = read
-            .Where(q => q.Timestamp >= from && q.Timestamp <= to && (wanted.Count == 0 || wanted.Contains(q.Symbol)))
+        var quotes = inRange
+            .Where(q => wanted.Count == 0 || wanted.Contains(q.Symbol))
             .OrderBy(q => q.Timestamp)
             .ToArray();
         if (quotes.Length == 0)
@@ -116,7 +118,7 @@ public sealed class ReplayRecording
         }
         var symbols = quotes.GroupBy(q => q.Symbol, StringComparer.Ordinal)
             .Select(g => new RecordedSymbol(g.Key, g.Last().Name, g.Max(DecimalsOf), g.First().Last));
-        return new ReplayRecording(replay, store, quotes, Instruments(options, symbols, wanted), quotes[0].Timestamp, filtered: wanted.Count > 0);
+        return new ReplayRecording(replay, store, quotes, Instruments(options, symbols), quotes[0].Timestamp, filtered: wanted.Count > 0);
     }
 
     private static ReplayRecording FromDatabase(TickerOptions options, RecordingStore store, HashSet<string> wanted)
@@ -128,22 +130,27 @@ public sealed class ReplayRecording
             throw new TickerConfigurationException($"Ticker:Feed:Mode is Replay with no Ticker:Feed:Replay:File, and {key} does not exist: nothing to replay.");
         }
         var (symbols, first) = ReadSymbols(store.Path, replay.From ?? DateTime.MinValue, replay.To ?? DateTime.MaxValue, wanted);
+        CheckWanted(wanted, symbols.Select(s => s.Symbol).ToHashSet(StringComparer.Ordinal), replay);
         if (symbols.Count == 0 || first is null)
         {
             throw new TickerConfigurationException($"Ticker:Feed:Mode is Replay and {key} has no quotes{Range(replay)}{(wanted.Count > 0 ? " of Ticker:Feed:Replay:Symbols" : "")}: nothing to replay.");
         }
-        return new ReplayRecording(replay, store, null, Instruments(options, symbols, wanted), first.Value, filtered: wanted.Count > 0);
+        return new ReplayRecording(replay, store, null, Instruments(options, symbols), first.Value, filtered: wanted.Count > 0);
     }
 
-    private static List<InstrumentOptions> Instruments(TickerOptions options, IEnumerable<RecordedSymbol> recorded, HashSet<string> wanted)
+    private static void CheckWanted(HashSet<string> wanted, HashSet<string> recorded, FeedReplayOptions replay)
     {
-        var bySymbol = recorded.ToDictionary(r => r.Symbol, StringComparer.Ordinal);
-        var missing = wanted.Where(s => !bySymbol.ContainsKey(s)).Order(StringComparer.Ordinal).ToList();
+        var missing = wanted.Where(s => !recorded.Contains(s)).Order(StringComparer.Ordinal).ToList();
         if (missing.Count > 0)
         {
             throw new TickerConfigurationException(
-                $"Ticker:Feed:Replay:Symbols names {string.Join(", ", missing)}, which the recording does not have{Range(options.Feed.Replay)}.");
+                $"Ticker:Feed:Replay:Symbols names {string.Join(", ", missing)}, which the recording does not have{Range(replay)}.");
         }
+    }
+
+    private static List<InstrumentOptions> Instruments(TickerOptions options, IEnumerable<RecordedSymbol> recorded)
+    {
+        var bySymbol = recorded.ToDictionary(r => r.Symbol, StringComparer.Ordinal);
         var configured = options.EffectiveInstruments.Where(i => bySymbol.ContainsKey(i.Symbol)).ToList();
         var others = bySymbol.Values
             .Where(r => !configured.Any(c => c.Symbol == r.Symbol))
