@@ -74,21 +74,32 @@ public sealed class ReplayFeedTests : IAsyncLifetime
         Assert.Equal(source == "file" ? 0 : Recorded.Length, server.Store.Count());
     }
 
-    [Fact]
-    public async Task AFileOfUnconfiguredSymbolsInSymbolOrderPlaysInTimeOrderAsHistoryOnlyInstruments()
+    [Theory]
+    [InlineData("file")]
+    [InlineData("database")]
+    public async Task UnconfiguredSymbolsInSymbolOrderPlayInTimeOrderAsHistoryOnlyInstruments(string source)
     {
         // Three days of two symbols no instrument configures, written one symbol after the other.
         var aapl = RecordedBars.Daily("AAPL", "Apple Inc.", 3, 30.00m);
         var msft = RecordedBars.Daily("MSFT", "Microsoft", 3, 25.50m);
-        var file = Path.Combine(_folder, "by-symbol.jsonl");
-        await File.WriteAllLinesAsync(file, aapl.Concat(msft).Select(RecordingFormats.ToJsonLine));
+        var database = Path.Combine(_folder, "ticker.db");
         var clock = new HistoricalScheduler(DateTimeOffset.UtcNow);
-        await using var server = new TickerServer()
+        await using var server = new TickerServer(database)
             .With("Ticker:Feed:Mode", "Replay")
-            .With("Ticker:Feed:Replay:File", file)
             .With("Ticker:Feed:Replay:InstantsPerSecond", "1")
             .With("Ticker:Feed:Replay:Loop", "false")
             .WithServices(services => services.AddSingleton<IScheduler>(clock));
+        if (source == "file")
+        {
+            var file = Path.Combine(_folder, "by-symbol.jsonl");
+            await File.WriteAllLinesAsync(file, aapl.Concat(msft).Select(RecordingFormats.ToJsonLine));
+            server.With("Ticker:Feed:Replay:File", file);
+        }
+        else
+        {
+            using var connection = new RecordingStore(database).OpenForWriting();
+            RecordingStore.Insert(connection, aapl.Concat(msft), ignoreDuplicates: false);
+        }
         await using var client = await server.ConnectAsync();
         await client.SubscribeAsync("*");
 
