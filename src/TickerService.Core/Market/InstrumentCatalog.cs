@@ -4,8 +4,9 @@ using TickerService.Configuration;
 namespace TickerService.Market;
 
 /// <summary>
-/// The instruments the service quotes, each with a fixed index (its place in the configuration)
-/// that the simulator, the cache and the broadcaster share.
+/// The instruments the live feed quotes, each with a fixed index that the simulator, the cache
+/// and the broadcaster share: the configured instruments in simulator mode, the recording's
+/// symbols in replay mode. Built once, at start.
 /// </summary>
 public sealed class InstrumentCatalog
 {

@@ -172,7 +172,7 @@ public sealed class ReplayRecording
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
         connection.Open();
-        var fromMs = RecordingStore.ToUnixMs(from == DateTime.MinValue ? DateTime.UnixEpoch : from);
+        var fromMs = from == DateTime.MinValue ? long.MinValue : RecordingStore.ToUnixMs(from);
         var toMs = to == DateTime.MaxValue ? long.MaxValue : RecordingStore.ToUnixMs(to);
 
         var all = new List<string>();

@@ -118,6 +118,8 @@ public sealed class ReplayFeedTests : IAsyncLifetime
         Assert.Equal(
             [("AAPL", "Apple Inc.", 0.01, 2, false), ("MSFT", "Microsoft", 0.01, 2, false)],
             instruments!.Select(i => (i.Symbol, i.Name, i.TickSize, i.Decimals, i.Simulated)));
+        await using var binary = await server.ConnectAsync("messagepack");
+        Assert.Equal(instruments, await binary.Connection.InvokeAsync<Instrument[]>("GetInstruments").WaitAsync(TickerServer.Timeout));
         Assert.Equal(msft[2], await http.GetFromJsonAsync<Quote>("/api/quotes/msft"));
         Assert.True(server.Services.GetRequiredService<ReplayQuoteSource>().Finished);
     }

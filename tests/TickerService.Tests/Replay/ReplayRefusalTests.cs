@@ -43,7 +43,10 @@ public sealed class ReplayRefusalTests : IDisposable
         var aapl = RecordedBars.Daily("AAPL", "Apple Inc.", 3);
         aapl[1] = aapl[1] with { Sell = aapl[1].Buy + 0.01 };
         var file = Path.Combine(_folder, "bars.csv");
-        await File.WriteAllLinesAsync(file, [RecordingFormats.CsvHeader, .. aapl.Select(RecordingFormats.ToCsvLine)]);
+        await using (var csv = File.Create(file))
+        {
+            await RecordingFormats.WriteAsync(csv, aapl, RecordingFormats.Csv, CancellationToken.None);
+        }
 
         var line = await RefusalOf(file);
 
