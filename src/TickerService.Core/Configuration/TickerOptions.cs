@@ -115,10 +115,10 @@ public sealed class FeedReplayOptions
     /// <summary>A <c>.jsonl</c> or <c>.csv</c> recording; empty: read the recording database.</summary>
     public string? File { get; set; }
 
-    /// <summary>Start of the database range; empty: the oldest recorded quote.</summary>
+    /// <summary>Start of the range played (of the file or the database); empty: the oldest recorded quote.</summary>
     public DateTime? From { get; set; }
 
-    /// <summary>End of the database range; empty: the newest recorded quote.</summary>
+    /// <summary>End of the range played; empty: the newest recorded quote.</summary>
     public DateTime? To { get; set; }
 
     /// <summary>Symbols to play; empty: every symbol of the recording.</summary>
