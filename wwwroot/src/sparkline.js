@@ -51,7 +51,11 @@ export class Sparkline {
   add(timestamp, price) {
     const t = Date.parse(timestamp);
     const last = this.#points[this.#points.length - 1];
-    if (last && t < last[0]) {
+    if (last && t <= last[0]) {
+      if (t === last[0]) {
+        last[1] = price; // one point per instant: the newest price at it
+        this.#queue();
+      }
       return; // older than the line's end: a snapshot already drawn
     }
     this.#points.push([t, price]);

@@ -373,7 +373,7 @@ public sealed class WidgetPageTests(Chromium chromium, ITestOutputHelper output)
     private static async Task<string> Background(ILocator element) =>
         await element.Locator("[part~=box]").EvaluateAsync<string>("(e) => getComputedStyle(e).backgroundColor");
 
-    private static string Price(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+    internal static string Price(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     // What Intl's compact notation prints for en-US with at most two fraction digits.
     private static string Compact(long value)
