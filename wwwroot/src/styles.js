@@ -174,7 +174,7 @@ button.pause { font-size: 0.8rem; padding: 0.15rem 0.5rem; }
 :host([layout="grid"]) .list { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.25rem 1rem; padding: 0; }
 /* Without motion the tape is a static list that wraps; the copy that made the loop is dropped. */
 @media (prefers-reduced-motion: reduce) {
-  .track { animation: none; width: auto; }
+  .track, :host([direction]) .track { animation: none; width: auto; }
   .list { flex-wrap: wrap; row-gap: 0.25rem; }
   .list[aria-hidden="true"], button.pause { display: none; }
   :host([direction="up"]) .viewport { height: auto; }
