@@ -171,7 +171,7 @@ button.pause { font-size: 0.8rem; padding: 0.15rem 0.5rem; }
 :host([layout="list"]) button.pause, :host([layout="grid"]) button.pause { display: none; }
 :host([layout="list"]) .list { flex-direction: column; gap: 0.25rem; padding: 0; }
 :host([layout="list"]) .item, :host([layout="list"]) .item a.link { justify-content: space-between; }
-:host([layout="grid"]) .list { display: grid; grid-template-columns: repeat(auto-fill, minmax(9rem, 1fr)); gap: 0.25rem 1rem; padding: 0; }
+:host([layout="grid"]) .list { display: grid; grid-template-columns: repeat(auto-fill, minmax(12.5rem, 1fr)); gap: 0.25rem 1rem; padding: 0; }
 /* Without motion the tape is a static list that wraps; the copy that made the loop is dropped. */
 @media (prefers-reduced-motion: reduce) {
   .track, :host([direction]) .track { animation: none; width: auto; }

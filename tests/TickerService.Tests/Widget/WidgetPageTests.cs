@@ -358,6 +358,28 @@ public sealed class WidgetPageTests(Chromium chromium, ITestOutputHelper output)
             Assert.True(new FileInfo(quote).Length > 1000);
             Assert.True(new FileInfo(ticker).Length > 1000);
         }
+
+        // The tape's other layouts, each on a page of its theme's colour.
+        await using var site = await EmbeddingSite.StartAsync(Page(_server.BaseAddress, """
+            <div id="page" style="padding:8px;width:560px">
+            <market-ticker id="list" layout="list" symbols="XOM,CVX,BP,SHEL"></market-ticker><br>
+            <market-ticker id="grid" layout="grid" symbols="*"></market-ticker><br>
+            <market-ticker id="up" direction="up" symbols="*"></market-ticker>
+            </div>
+            """));
+        await page.GotoAsync(site.Address.ToString());
+        await Live(page.Locator("#up"));
+        await page.Locator("#up").EvaluateAsync("(e) => { e.paused = true; e.shadowRoot.querySelector('.track').style.animation = 'none'; }");
+        foreach (var theme in new[] { "light", "dark" })
+        {
+            await page.EvaluateAsync($"document.getElementById('page').style.background = '{(theme == "dark" ? "#0d1014" : "#f6f7f9")}'; document.querySelectorAll('market-ticker').forEach(e => e.theme = '{theme}')");
+            foreach (var layout in new[] { "list", "grid", "up" })
+            {
+                var shot = Path.Combine(folder, $"market-ticker-{layout}-{theme}.png");
+                await page.Locator($"#{layout}").ScreenshotAsync(new LocatorScreenshotOptions { Path = shot });
+                Assert.True(new FileInfo(shot).Length > 1000);
+            }
+        }
     }
 
     internal static string Page(Uri server, string body) => $$"""
