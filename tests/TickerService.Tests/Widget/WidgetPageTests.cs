@@ -343,6 +343,16 @@ public sealed class WidgetPageTests(Chromium chromium, ITestOutputHelper output)
         {
             _server.Market.Tick();
         }
+        await _server.Recorder.FlushAsync(CancellationToken.None);
+        // An hour of the session behind the box's sparkline (it starts from the recording).
+        var now = DateTime.UtcNow;
+        var earlier = new TickerService.Market.MarketSimulator(new TickerService.Market.InstrumentCatalog(TickerService.Configuration.DefaultInstruments.All), TimeSpan.FromMinutes(1), 4);
+        using (var recording = _server.Store.OpenForWriting())
+        {
+            var session = Enumerable.Range(0, 60).Select(i => now.AddMinutes(i - 61)).Where(t => t.Date == now.Date)
+                .Select(t => earlier.Tick(new DateTime(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc)).Single(q => q.Symbol == "XOM") with { Sequence = 0 });
+            TickerService.Server.Recording.RecordingStore.Insert(recording, session, ignoreDuplicates: true);
+        }
         await page.GotoAsync(_server.BaseAddress.ToString());
         await Live(page.Locator("market-quote[symbol=XOM]"));
         // The tape held at its start, so the picture is the same every time.
