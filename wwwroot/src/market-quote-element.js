@@ -125,9 +125,9 @@ export class MarketQuoteElement extends TickerElement {
         this.paint(latest);
       }
     }
-    // A threshold set (or moved) counts from now: already past it is a crossing at once.
+    // A threshold set (or moved), or another symbol, counts from now: already past it is a crossing at once.
     for (const kind of Object.keys(AlertTests)) {
-      if (changed.has(`alert-${kind}`)) {
+      if (changed.has(`alert-${kind}`) || changed.has("symbol")) {
         this.#crossed[kind] = false;
       }
     }

@@ -171,10 +171,15 @@ export class TickerConnection {
   // Nobody on the page uses this server any more: stop the hub, the timer and the reconnect loop.
   // An element that comes later gets a new connection.
   #close() {
+    if (this.#closed) {
+      return;
+    }
     this.#closed = true;
     clearInterval(this.#timer);
     this.#timer = 0;
-    TickerConnection.#byServer.delete(this.server);
+    if (TickerConnection.#byServer.get(this.server) === this) {
+      TickerConnection.#byServer.delete(this.server);
+    }
     this.#hub.stop().catch(() => {});
   }
 
