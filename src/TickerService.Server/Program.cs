@@ -20,6 +20,7 @@ builder.Services.AddQuoteHub();
 builder.Services.AddQuoteApi();
 builder.Services.AddTickerHealth();
 builder.Services.AddWidgetCors();
+builder.Services.AddWidget();
 builder.Services.AddTickerObservability(builder.Configuration);
 builder.Services.AddTickerSecurity();
 

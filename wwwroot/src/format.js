@@ -54,3 +54,15 @@ export function volumeInFull(value, locale) {
 export function direction(value) {
   return value > 0 ? "up" : value < 0 ? "down" : "flat";
 }
+
+/** A quote's time in the page's locale: the time alone today, with the date on any other day. */
+export function time(timestamp, locale) {
+  const date = new Date(timestamp);
+  const today = date.toDateString() === new Date().toDateString();
+  const options = today ? { timeStyle: "medium" } : { dateStyle: "medium", timeStyle: "short" };
+  try {
+    return date.toLocaleString(locale || undefined, options);
+  } catch {
+    return date.toLocaleString(undefined, options); // an unknown locale falls back to the page's
+  }
+}

@@ -1,6 +1,7 @@
 // <market-ticker symbols="XOM,CVX,BP,SHEL">: a scrolling tape of symbol, last and signed change.
 // It pauses on hover and focus and has a pause button (WCAG 2.2.2); under reduced motion it is a
-// static list that wraps. role="marquee": its updates are not announced.
+// static list that wraps. role="marquee": its updates are not announced. layout="list" or "grid"
+// holds still; direction="right" scrolls the other way, "up" is a vertical tape.
 import * as format from "./format.js";
 import * as styles from "./styles.js";
 import { TickerElement } from "./ticker-element.js";
@@ -17,11 +18,12 @@ template.innerHTML = `
     </div>
   </div>
   <span class="badge" part="badge" role="status"></span>
+  <time class="asof" part="asof" hidden></time>
   <button class="pause" part="pause" type="button" aria-pressed="false">Pause</button>
 </div>`;
 
 export class MarketTickerElement extends TickerElement {
-  static observedAttributes = [...TickerElement.sharedAttributes, "symbols", "speed"];
+  static observedAttributes = [...TickerElement.sharedAttributes, "symbols", "speed", "layout", "direction"];
 
   #parts = null;
   #items = new Map(); // symbol -> { symbol, last, change } elements in both copies
@@ -47,6 +49,24 @@ export class MarketTickerElement extends TickerElement {
   }
   set speed(value) {
     this.setAttribute("speed", String(value));
+  }
+
+  /** tape (scrolling, the default), list or grid (both still). */
+  get layout() {
+    const value = this.getAttribute("layout");
+    return value === "list" || value === "grid" ? value : "tape";
+  }
+  set layout(value) {
+    this.setAttribute("layout", value);
+  }
+
+  /** Which way the tape scrolls: left (the default), right (right-to-left pages) or up (a vertical tape). */
+  get direction() {
+    const value = this.getAttribute("direction");
+    return value === "right" || value === "up" ? value : "left";
+  }
+  set direction(value) {
+    this.setAttribute("direction", value);
   }
 
   get paused() {
@@ -78,6 +98,7 @@ export class MarketTickerElement extends TickerElement {
       tape: this.shadowRoot.querySelector(".tape"),
       track: this.shadowRoot.querySelector(".track"),
       badge: this.shadowRoot.querySelector(".badge"),
+      asof: this.shadowRoot.querySelector(".asof"),
       pause: this.shadowRoot.querySelector(".pause"),
       visible,
       copy,
@@ -85,7 +106,7 @@ export class MarketTickerElement extends TickerElement {
     this.#parts.pause.addEventListener("click", () => (this.paused = !this.paused));
     this.#resize = new ResizeObserver(() => this.#pace());
     this.#resize.observe(this.#parts.visible);
-    this.statusParts = { badge: this.#parts.badge, frame: this.#parts.tape };
+    this.statusParts = { badge: this.#parts.badge, frame: this.#parts.tape, asof: this.#parts.asof };
     this.#layout();
     this.stateChanged(this.state);
   }
@@ -105,10 +126,10 @@ export class MarketTickerElement extends TickerElement {
   }
 
   attributesChanged(changed) {
-    if (changed.has("symbols") || changed.has("locale")) {
+    if (changed.has("symbols") || changed.has("locale") || changed.has("link") || changed.has("instruments")) {
       this.#layout();
     }
-    if (changed.has("speed")) {
+    if (changed.has("speed") || changed.has("direction") || changed.has("layout")) {
       this.#pacedWidth = 0;
       this.#pace();
     }
@@ -147,14 +168,26 @@ export class MarketTickerElement extends TickerElement {
     this.#items.clear();
     for (const list of [this.#parts.visible, this.#parts.copy]) {
       list.replaceChildren(...shown.map(symbol => {
-        const item = document.createElement("li");
-        item.className = "item";
-        item.setAttribute("part", "item");
+        const li = document.createElement("li");
+        li.className = "item";
+        li.setAttribute("part", "item");
+        // With a link, the item's content is the link (the labelled, focusable thing).
+        const href = this.linkFor(symbol);
+        const item = href ? document.createElement("a") : li;
+        if (href) {
+          item.className = "link";
+          item.setAttribute("part", "link");
+          item.href = href;
+          if (list === this.#parts.copy) {
+            item.tabIndex = -1; // the loop's copy is hidden from assistive tech: not focusable either
+          }
+          li.append(item);
+        }
         item.innerHTML = `<span class="symbol" part="symbol"></span><span class="last value" part="last">–</span><span class="change value" part="change"></span>`;
         item.querySelector(".symbol").textContent = symbol;
         const entry = { item, last: item.querySelector(".last"), change: item.querySelector(".change") };
         this.#items.set(symbol, [...(this.#items.get(symbol) ?? []), entry]);
-        return item;
+        return li;
       }));
     }
     for (const symbol of shown) {
@@ -173,8 +206,9 @@ export class MarketTickerElement extends TickerElement {
     }
     // Prices change the width a little every tick; re-timing the animation for that would make
     // the tape jump, so only a real change (symbols, locale, speed, fonts) re-paces it.
-    const width = this.#parts.visible.getBoundingClientRect().width;
-    if (Math.abs(width - this.#pacedWidth) < 0.1 * this.#pacedWidth && !this.dirty.has("speed")) {
+    const box = this.#parts.visible.getBoundingClientRect();
+    const width = this.direction === "up" ? box.height : box.width;
+    if (Math.abs(width - this.#pacedWidth) < 0.1 * this.#pacedWidth) {
       return;
     }
     this.#pacedWidth = width;

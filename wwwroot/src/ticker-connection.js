@@ -1,6 +1,16 @@
 // One SignalR connection per server, shared by every element on the page that names that server:
-// one subscription set (the union of what the elements show), one timer, one reconnect loop.
+// one subscription set (the union of what the elements show), one timer, one reconnect loop. It
+// stops when the last element leaves the page.
+//
+// What the connection calls on its members (the elements that joined it; see TickerElement):
+//   onQuote(quote)          a quote for a symbol the member shows (live, or its own replay's)
+//   onInstruments()         the instrument list arrived (after every connect): re-resolve symbols
+//   onConnectionState()     state or market changed: read connection.state and connection.market
+//   onReplayEnded(error)    the member's replay played to its end (error null) or failed (a message)
+//   staleAfter              (a property) ms without updates before prices count as stale
+// Later protocol messages (the feed's mode, resume after a reconnect) plug in as further calls here.
 import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
+import { ReplayStream } from "./replay.js";
 
 const HubPath = "hubs/quotes";
 const StaleCheckMs = 1000;
@@ -30,7 +40,7 @@ export class TickerConnection {
 
   #hub;
   #members = new Map(); // element -> its symbols (a Set; "*" for every instrument)
-  #replays = new Map(); // element -> { request, seen, subscription, ended }
+  #replays = new Map(); // element -> ReplayStream
   #onServer = new Set(); // symbols this connection is subscribed to on the server
   #latest = new Map(); // symbol -> newest quote
   #seen = new Map(); // symbol -> highest sequence on this connection (reset on reconnect)
@@ -41,9 +51,13 @@ export class TickerConnection {
   #timer = 0;
   #flushQueued = false;
   #starting = false;
+  #closed = false;
+  #ready; // resolves when the hub is connected and the instruments are known
+  #whenReady;
 
   constructor(server) {
     this.server = server;
+    this.#ready = new Promise(resolve => (this.#whenReady = resolve));
     this.#hub = new HubConnectionBuilder()
       .withUrl(new URL(HubPath, server).href, { withCredentials: false })
       // Never give up: the client's default stops after four tries.
@@ -55,8 +69,10 @@ export class TickerConnection {
     this.#hub.onreconnecting(() => this.#lost());
     this.#hub.onreconnected(() => this.#connected());
     this.#hub.onclose(() => {
-      this.#lost();
-      this.#start();
+      if (!this.#closed) {
+        this.#lost();
+        this.#start();
+      }
     });
     this.#start();
   }
@@ -111,40 +127,60 @@ export class TickerConnection {
     this.#scheduleFlush();
   }
 
-  /**
-   * Plays a recording to one element (the hub's Replay stream). The request's "from" follows the
-   * quotes as they arrive, so a dropped connection resumes the replay where it was.
-   */
+  /** Plays a recording to one element (the hub's Replay stream) instead of live quotes. */
   startReplay(element, request) {
-    this.#stopReplay(element);
-    const replay = { request: { ...request }, seen: new Map(), subscription: null, ended: false };
+    this.#replays.get(element)?.stop();
+    const replay = new ReplayStream(this.#hub, element, request);
     this.#replays.set(element, replay);
     this.#members.set(element, new Set());
     this.#scheduleFlush(); // the element's live symbols, if it had any, are released
     if (this.#hub.state === HubConnectionState.Connected && this.#instruments.size > 0) {
-      this.#runReplay(element, replay);
+      replay.run();
     }
   }
 
   /** PauseReplay, ResumeReplay or SetReplaySpeed on this element's replay. */
-  async controlReplay(element, method, ...args) {
-    const replay = this.#replays.get(element);
-    if (replay && !replay.ended && this.#hub.state === HubConnectionState.Connected) {
-      await this.#hub.invoke(method, replay.request.replayId, ...args);
-      if (method === "SetReplaySpeed") {
-        replay.request.speed = args[0];
-      }
+  controlReplay(element, method, ...args) {
+    return this.#replays.get(element)?.control(method, ...args);
+  }
+
+  /**
+   * The current session of one symbol as [[unixMs, last], ...] (hub GetSessionPoints), asked once
+   * when a sparkline appears; null when the server cannot say (an older server, no recording).
+   */
+  async sessionPoints(symbol, maxPoints) {
+    await this.#ready;
+    try {
+      return (await this.#hub.invoke("GetSessionPoints", symbol, maxPoints)).points;
+    } catch {
+      return null;
     }
   }
 
   leave(element) {
-    this.#stopReplay(element);
+    this.#replays.get(element)?.stop();
+    this.#replays.delete(element);
     this.#members.delete(element);
-    if (this.#members.size === 0 && this.#timer) {
-      clearInterval(this.#timer);
-      this.#timer = 0;
+    if (this.#members.size === 0) {
+      // After this task's DOM moves: an element moved elsewhere on the page leaves and joins again.
+      queueMicrotask(() => this.#members.size === 0 && this.#close());
     }
     this.#scheduleFlush();
+  }
+
+  // Nobody on the page uses this server any more: stop the hub, the timer and the reconnect loop.
+  // An element that comes later gets a new connection.
+  #close() {
+    if (this.#closed) {
+      return;
+    }
+    this.#closed = true;
+    clearInterval(this.#timer);
+    this.#timer = 0;
+    if (TickerConnection.#byServer.get(this.server) === this) {
+      TickerConnection.#byServer.delete(this.server);
+    }
+    this.#hub.stop().catch(() => {});
   }
 
   async #start() {
@@ -152,7 +188,7 @@ export class TickerConnection {
       return;
     }
     this.#starting = true;
-    for (let attempt = 0; ; attempt++) {
+    for (let attempt = 0; !this.#closed; attempt++) {
       try {
         await this.#hub.start();
         break;
@@ -163,7 +199,9 @@ export class TickerConnection {
       }
     }
     this.#starting = false;
-    await this.#connected();
+    if (!this.#closed) {
+      await this.#connected();
+    }
   }
 
   async #connected() {
@@ -180,47 +218,13 @@ export class TickerConnection {
       for (const element of this.#members.keys()) {
         element.onInstruments();
       }
-      for (const [element, replay] of this.#replays) {
-        if (!replay.ended) {
-          this.#runReplay(element, replay);
-        }
+      for (const replay of this.#replays.values()) {
+        replay.run();
       }
+      this.#whenReady();
       await this.#flush();
     } catch {
       // Dropped again before it was ready: the reconnect handlers take it from here.
-    }
-  }
-
-  #runReplay(element, replay) {
-    replay.subscription = this.#hub.stream("Replay", replay.request).subscribe({
-      next: quote => {
-        if ((replay.seen.get(quote.symbol) ?? 0) >= quote.sequence) {
-          return; // already shown before a reconnect resumed the replay
-        }
-        replay.seen.set(quote.symbol, quote.sequence);
-        replay.request.from = quote.timestamp;
-        element.onQuote(quote);
-      },
-      complete: () => {
-        replay.ended = true;
-        element.onReplayEnded?.(null);
-      },
-      error: error => {
-        // A lost connection resumes the replay when it is back; anything else is the request's fault.
-        if (this.#hub.state === HubConnectionState.Connected) {
-          replay.ended = true;
-          element.onReplayEnded?.(error?.message ?? String(error));
-        }
-      },
-    });
-  }
-
-  #stopReplay(element) {
-    const replay = this.#replays.get(element);
-    if (replay) {
-      replay.ended = true;
-      replay.subscription?.dispose();
-      this.#replays.delete(element);
     }
   }
 

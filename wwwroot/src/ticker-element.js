@@ -1,6 +1,9 @@
-// What <market-quote> and <market-ticker> share: the server, locale and theme attributes, the shared
-// connection, the state (a read-only property, a :state() for CSS, a statechange event) and the
-// quote event.
+// What <market-quote> and <market-ticker> share: the server, locale, theme and link attributes, the
+// shared connection, the state (a read-only property, a :state() for CSS, a statechange event), the
+// as-of time of a price that is not live, and the quote event. The element is the connection's
+// member: the callbacks it answers are listed at the top of ticker-connection.js.
+import * as format from "./format.js";
+import { ReplayControls, speedLabel } from "./replay.js";
 import { DefaultStaleAfterMs, TickerConnection } from "./ticker-connection.js";
 
 let scriptServer = null;
@@ -14,7 +17,7 @@ export function captureScriptServer() {
 const States = ["connecting", "live", "stale", "reconnecting", "closed", "replay"];
 
 export class TickerElement extends HTMLElement {
-  static sharedAttributes = ["server", "locale", "theme", "stale-after", "replay-from", "replay-to", "replay-speed"];
+  static sharedAttributes = ["server", "locale", "theme", "link", "stale-after", "replay-from", "replay-to", "replay-speed"];
 
   #internals = this.attachInternals();
   #connection = null;
@@ -86,6 +89,28 @@ export class TickerElement extends HTMLElement {
     this.#reflect("replay-speed", value);
   }
 
+  /** A URL template with {symbol}: the box, or each tape item, links there. */
+  get link() {
+    return this.getAttribute("link");
+  }
+  set link(value) {
+    this.#reflect("link", value);
+  }
+
+  /** Where a symbol links to, or null: no template, or one that is not http(s) (javascript: never runs). */
+  linkFor(symbol) {
+    const template = this.link;
+    if (!template) {
+      return null;
+    }
+    try {
+      const url = new URL(template.replaceAll("{symbol}", encodeURIComponent(symbol)), document.baseURI);
+      return url.protocol === "https:" || url.protocol === "http:" ? url.href : null;
+    } catch {
+      return null;
+    }
+  }
+
   get isReplay() {
     return this.hasAttribute("replay-from");
   }
@@ -145,7 +170,7 @@ export class TickerElement extends HTMLElement {
     return false;
   }
 
-  /** Called with the names of attributes that changed, after the subscription is settled. */
+  /** Called with the names of attributes that changed ("instruments": the list arrived), after the subscription is settled. */
   attributesChanged() {}
 
   /** Builds the shadow DOM; called once when the element first connects. */
@@ -160,14 +185,18 @@ export class TickerElement extends HTMLElement {
 
   onQuote(quote) {
     this.paint(quote);
-    if (this.isReplay && this.#replayParts) {
-      this.#replayParts.time.textContent = new Date(quote.timestamp).toLocaleString(this.locale, { dateStyle: "short", timeStyle: "medium" });
+    if (this.isReplay) {
+      this.#replayControls?.showTime(quote, this.locale);
+    }
+    if (!(this.#newest >= quote.timestamp)) {
+      this.#newest = quote.timestamp;
+      this.#showAsOf();
     }
     this.dispatchEvent(new CustomEvent("quote", { detail: quote, bubbles: true, composed: true }));
   }
 
   onInstruments() {
-    this.attributesChanged(new Set(["symbol", "symbols"]));
+    this.attributesChanged(new Set(["instruments"]));
   }
 
   onConnectionState() {
@@ -191,41 +220,73 @@ export class TickerElement extends HTMLElement {
     this.dispatchEvent(new CustomEvent("statechange", { detail: { state, previous }, bubbles: true, composed: true }));
   }
 
-  /** The badge and the frame that show the state; a subclass's render() sets them. */
+  /** The badge, the frame and the as-of time that show the state; a subclass's render() sets them. */
   statusParts = null;
 
-  /** Shows the state: a price that is not live is greyed and badged, never shown as live. */
+  /** Something the badge's live region says once beside the state (an alert), or "". */
+  announcement = "";
+
+  /**
+   * Shows the state: a price that is not live is badged, styled as such and given its time; it
+   * stays readable (contrast), and never passes for live.
+   */
   stateChanged(state) {
     if (!this.statusParts) {
       return;
     }
     const { badge, frame } = this.statusParts;
-    badge.textContent = state === "replay" ? `Replay ${this.#speedLabel(this.#replaySpeedNow ?? this.replaySpeed)}` : StateLabels[state];
+    const label = state === "replay" ? `Replay ${speedLabel(this.#replaySpeedNow ?? this.replaySpeed)}` : StateLabels[state];
+    badge.textContent = label;
+    if (this.announcement) {
+      const said = document.createElement("span");
+      said.className = "visually-hidden";
+      said.textContent = `. ${this.announcement}`;
+      badge.append(said);
+    }
     badge.dataset.state = state;
     frame.classList.toggle("stale", state !== "live" && state !== "replay");
+    this.#showAsOf();
   }
 
   /** The replay's end, or why it failed. */
   onReplayEnded(error) {
-    if (this.#replayParts) {
-      this.#replayParts.toggle.disabled = true;
-      this.#replayParts.toggle.textContent = error ? "Failed" : "Ended";
-      this.#replayParts.toggle.title = error ?? "The recording has been played to its end.";
-    }
+    this.#replayControls?.ended(error);
   }
 
-  #replayParts = null;
+  #replayControls = null;
   #replaySpeedNow = null;
+  #newest = null; // timestamp of the newest quote on show
 
-  #speedLabel(speed) {
-    return speed === 0 ? "max" : `×${speed}`;
+  // Any price that is not live carries its own time: a 2008 replay shows 2008, whatever the clock says.
+  #showAsOf() {
+    const asof = this.statusParts?.asof;
+    if (!asof) {
+      return;
+    }
+    const hidden = this.#state === "live" || !this.#newest;
+    asof.hidden = hidden;
+    if (!hidden) {
+      asof.dateTime = this.#newest;
+      asof.textContent = `As of ${format.time(this.#newest, this.locale)}`;
+    }
   }
 
   #join() {
     this.#connection = TickerConnection.for(this.server);
+    this.#newest = null;
+    this.#replayControls?.remove();
+    this.#replayControls = null;
     if (this.isReplay) {
       this.#replaySpeedNow = null;
-      this.#showReplayControls();
+      const frame = this.statusParts?.frame;
+      if (frame) {
+        this.#replayControls = new ReplayControls(frame, this.replaySpeed,
+          (method, ...args) => this.#connection?.controlReplay(this, method, ...args),
+          speed => {
+            this.#replaySpeedNow = speed;
+            this.stateChanged(this.state);
+          });
+      }
       this.#connection.startReplay(this, {
         symbols: this.wantedSymbols(),
         from: new Date(this.replayFrom).toISOString(),
@@ -234,46 +295,10 @@ export class TickerElement extends HTMLElement {
         replayId: `${Date.now().toString(36)}-${Math.random().toString(36).slice(2)}`,
       });
     } else {
-      this.#replayParts?.bar.remove();
-      this.#replayParts = null;
       this.#connection.join(this, this.wantedSymbols());
     }
     this.#internals.states?.add(this.#state);
     this.onConnectionState();
-  }
-
-  // Play/pause and speed, for a replaying element; they act on its own replay only.
-  #showReplayControls() {
-    this.#replayParts?.bar.remove();
-    const frame = this.statusParts?.frame;
-    if (!frame) {
-      return;
-    }
-    const bar = document.createElement("div");
-    bar.className = "replay";
-    bar.setAttribute("part", "replay");
-    bar.innerHTML = `
-      <button type="button" part="replay-toggle" aria-pressed="false">Pause</button>
-      <label>Speed <select part="replay-speed">${[1, 2, 5, 10, 60, 0].map(speed =>
-        `<option value="${speed}">${this.#speedLabel(speed)}</option>`).join("")}</select></label>
-      <span part="replay-time" class="replay-time"></span>`;
-    const toggle = bar.querySelector("button");
-    const speed = bar.querySelector("select");
-    const time = bar.querySelector(".replay-time");
-    speed.value = String(this.replaySpeed);
-    toggle.addEventListener("click", async () => {
-      const pause = toggle.getAttribute("aria-pressed") !== "true";
-      await this.#connection?.controlReplay(this, pause ? "PauseReplay" : "ResumeReplay");
-      toggle.setAttribute("aria-pressed", String(pause));
-      toggle.textContent = pause ? "Play" : "Pause";
-    });
-    speed.addEventListener("change", async () => {
-      await this.#connection?.controlReplay(this, "SetReplaySpeed", Number(speed.value));
-      this.#replaySpeedNow = Number(speed.value);
-      this.stateChanged(this.state);
-    });
-    frame.append(bar);
-    this.#replayParts = { bar, toggle, speed, time };
   }
 
   #reflect(name, value) {

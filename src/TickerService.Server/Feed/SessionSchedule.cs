@@ -42,6 +42,9 @@ internal sealed class SessionSchedule
         return lastOpen is not null && (lastClose is null || lastOpen > lastClose);
     }
 
+    /// <summary>When the session open at <paramref name="now"/> (or the last one) opened; null if none in the last week.</summary>
+    public DateTimeOffset? LastOpenAtOrBefore(DateTimeOffset now) => LastFireAtOrBefore(Open, now);
+
     public static bool TryFindTimeZone(string id, [NotNullWhen(true)] out TimeZoneInfo? zone)
     {
         try

@@ -15,7 +15,7 @@ namespace TickerService.Server.Hub;
 /// the broadcaster, the cache and the feed. A bad request becomes a <see cref="HubException"/>
 /// through <see cref="ClientErrorFilter"/>, and the connection stays up.
 /// </summary>
-public sealed class QuoteHub(
+public sealed partial class QuoteHub(
     InstrumentCatalog catalog,
     LastValueCache cache,
     QuoteBroadcaster broadcaster,

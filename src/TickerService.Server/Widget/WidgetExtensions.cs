@@ -1,10 +1,20 @@
 using Microsoft.Extensions.FileProviders;
+using TickerService.Pipelines;
 using TickerService.Server.Web;
 
 namespace TickerService.Server.Widget;
 
 public static class WidgetExtensions
 {
+    /// <summary>What the widget reads besides quotes: the current session's points for the sparkline.</summary>
+    public static IServiceCollection AddWidget(this IServiceCollection services)
+    {
+        services.AddSingleton(sp => new SessionOpenTracker(sp.GetRequiredService<Feed.SessionSchedule>(), sp.GetRequiredService<TimeProvider>()));
+        services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<SessionOpenTracker>());
+        services.AddSingleton<SessionPointsReader>();
+        return services;
+    }
+
     /// <summary>The script every embedding page loads.</summary>
     public const string ScriptPath = "/ticker.js";
 

@@ -343,6 +343,16 @@ public sealed class WidgetPageTests(Chromium chromium, ITestOutputHelper output)
         {
             _server.Market.Tick();
         }
+        await _server.Recorder.FlushAsync(CancellationToken.None);
+        // An hour of the session behind the box's sparkline (it starts from the recording).
+        var now = DateTime.UtcNow;
+        var earlier = new TickerService.Market.MarketSimulator(new TickerService.Market.InstrumentCatalog(TickerService.Configuration.DefaultInstruments.All), TimeSpan.FromMinutes(1), 4);
+        using (var recording = _server.Store.OpenForWriting())
+        {
+            var session = Enumerable.Range(0, 60).Select(i => now.AddMinutes(i - 61)).Where(t => t.Date == now.Date)
+                .Select(t => earlier.Tick(new DateTime(t.Ticks - t.Ticks % TimeSpan.TicksPerMillisecond, DateTimeKind.Utc)).Single(q => q.Symbol == "XOM") with { Sequence = 0 });
+            TickerService.Server.Recording.RecordingStore.Insert(recording, session, ignoreDuplicates: true);
+        }
         await page.GotoAsync(_server.BaseAddress.ToString());
         await Live(page.Locator("market-quote[symbol=XOM]"));
         // The tape held at its start, so the picture is the same every time.
@@ -357,6 +367,28 @@ public sealed class WidgetPageTests(Chromium chromium, ITestOutputHelper output)
             await page.Locator("market-ticker").ScreenshotAsync(new LocatorScreenshotOptions { Path = ticker });
             Assert.True(new FileInfo(quote).Length > 1000);
             Assert.True(new FileInfo(ticker).Length > 1000);
+        }
+
+        // The tape's other layouts, each on a page of its theme's colour.
+        await using var site = await EmbeddingSite.StartAsync(Page(_server.BaseAddress, """
+            <div id="page" style="padding:8px;width:560px">
+            <market-ticker id="list" layout="list" symbols="XOM,CVX,BP,SHEL"></market-ticker><br>
+            <market-ticker id="grid" layout="grid" symbols="*"></market-ticker><br>
+            <market-ticker id="up" direction="up" symbols="*"></market-ticker>
+            </div>
+            """));
+        await page.GotoAsync(site.Address.ToString());
+        await Live(page.Locator("#up"));
+        await page.Locator("#up").EvaluateAsync("(e) => { e.paused = true; e.shadowRoot.querySelector('.track').style.animation = 'none'; }");
+        foreach (var theme in new[] { "light", "dark" })
+        {
+            await page.EvaluateAsync($"document.getElementById('page').style.background = '{(theme == "dark" ? "#0d1014" : "#f6f7f9")}'; document.querySelectorAll('market-ticker').forEach(e => e.theme = '{theme}')");
+            foreach (var layout in new[] { "list", "grid", "up" })
+            {
+                var shot = Path.Combine(folder, $"market-ticker-{layout}-{theme}.png");
+                await page.Locator($"#{layout}").ScreenshotAsync(new LocatorScreenshotOptions { Path = shot });
+                Assert.True(new FileInfo(shot).Length > 1000);
+            }
         }
     }
 
@@ -373,7 +405,7 @@ public sealed class WidgetPageTests(Chromium chromium, ITestOutputHelper output)
     private static async Task<string> Background(ILocator element) =>
         await element.Locator("[part~=box]").EvaluateAsync<string>("(e) => getComputedStyle(e).backgroundColor");
 
-    private static string Price(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
+    internal static string Price(double value) => value.ToString("F2", CultureInfo.InvariantCulture);
 
     // What Intl's compact notation prints for en-US with at most two fraction digits.
     private static string Compact(long value)
