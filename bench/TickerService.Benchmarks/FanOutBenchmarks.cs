@@ -32,6 +32,10 @@ public class FanOutBenchmarks
     [Params("identical", "diverse")]
     public string Shape { get; set; } = "";
 
+    /// <summary>Threads the fan-out may use: 1, or both cores.</summary>
+    [Params(1, 2)]
+    public int Parallelism { get; set; }
+
     [GlobalSetup]
     public void Setup()
     {
@@ -54,7 +58,7 @@ public class FanOutBenchmarks
             }
             registry.Subscribe(id, SymbolSet.Of(catalog.Count, picked), Portfolio);
         }
-        _fanOut = new TickFanOut(registry, formats, catalog, counters);
+        _fanOut = new TickFanOut(registry, formats, catalog, counters, Parallelism);
         var simulator = new MarketSimulator(catalog, TimeSpan.FromMilliseconds(100), Defaults.Seed);
         _batches = [.. Enumerable.Range(0, Ticks).Select(i => simulator.Tick(Defaults.Start.AddMilliseconds(100 * i)))];
     }

@@ -73,7 +73,7 @@ case ${1:-} in
     # A generated universe (Ticker:SyntheticInstrumentCount): liquid names quote several times a
     # second, the tail rarely, so each client's message carries only what changed for it.
     for instruments in 500 5000; do
-      for round in 1 2; do
+      for round in $(seq "${ROUNDS:-2}"); do
         for shape in identical diverse; do
           INSTRUMENTS=$instruments one hub 1000 --portfolio 5 --shape "$shape" \
             --label "hub $shape 5 of $instruments" --json-out "$RESULTS/portfolios.jsonl"

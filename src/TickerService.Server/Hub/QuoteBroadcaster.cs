@@ -43,7 +43,7 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
         _time = time;
         _logger = logger;
         _registry = new SubscriptionRegistry(catalog, _formats);
-        _fanOut = new TickFanOut(_registry, _formats, catalog, Counters);
+        _fanOut = new TickFanOut(_registry, _formats, catalog, Counters, Environment.ProcessorCount);
         _queue = new TickQueue(catalog);
         _queue.Merged += (queued, kept) =>
         {

@@ -9,8 +9,10 @@ namespace TickerService.Server.Hub;
 /// Called by one loop, one tick at a time: a tick's writes are all handed out before the next
 /// tick starts, so every connection gets its ticks in order whichever core sent them.
 /// </summary>
-internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats formats, InstrumentCatalog catalog, BroadcastCounters counters)
+internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats formats, InstrumentCatalog catalog, BroadcastCounters counters, int parallelism)
 {
+    private readonly ParallelOptions _parallel = new() { MaxDegreeOfParallelism = parallelism };
+
     // Below these, spreading the work over cores costs more than it saves.
     private const int ParallelGroups = 64;
     private const int SliceMembers = 128;
@@ -67,9 +69,9 @@ internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats form
         _pieces.Serialize(batch, _wanted.AsSpan(0, wanted), formats.All, _formatsInUse);
 
         // Each group's message, then the sends, in slices so that one big group spreads too.
-        if (_touched.Count >= ParallelGroups)
+        if (parallelism > 1 && _touched.Count >= ParallelGroups)
         {
-            Parallel.For(0, _touched.Count, i => Compose(_touched[i]));
+            Parallel.For(0, _touched.Count, _parallel, i => Compose(_touched[i]));
         }
         else
         {
@@ -90,9 +92,9 @@ internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats form
             }
             members += groupMembers.Length;
         }
-        if (members > SliceMembers)
+        if (parallelism > 1 && members > SliceMembers)
         {
-            Parallel.For(0, _slices.Count, i => Send(_slices[i]));
+            Parallel.For(0, _slices.Count, _parallel, i => Send(_slices[i]));
         }
         else
         {
