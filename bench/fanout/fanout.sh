@@ -9,7 +9,8 @@
 #   bench/fanout/fanout.sh a | b | c | d    the scenarios; results appended to bench/fanout/results/
 #   bench/fanout/fanout.sh portfolios     identical vs diverse portfolios (5 symbols a client) at 500
 #        and 5,000 instruments, alternated in one run; with BEFORE=path/to/TickerService.Server.dll
-#        an older build runs beside the current one
+#        an older build runs beside the current one; EVERY_TICK=1: every instrument quotes on
+#        every tick (the shape of issue 11's table), else the generated universe's trade rates
 #   bench/fanout/fanout.sh curve          1,000, 5,000 and 10,000 clients with diverse portfolios,
 #        the hub beside the floor at each; then a stuck client among 1,000 diverse ones
 #   bench/fanout/fanout.sh chart        redraws docs/fanout.svg from results/scenario-a.jsonl
@@ -76,10 +77,10 @@ case ${1:-} in
       for round in $(seq "${ROUNDS:-2}"); do
         for shape in identical diverse; do
           INSTRUMENTS=$instruments one hub 1000 --portfolio 5 --shape "$shape" \
-            --label "hub $shape 5 of $instruments" --json-out "$RESULTS/portfolios.jsonl"
+            --label "hub $shape 5 of $instruments${EVERY_TICK:+ every tick}" --json-out "$RESULTS/portfolios.jsonl"
           if [[ -n "${BEFORE:-}" ]]; then
             SERVER_DLL=$BEFORE INSTRUMENTS=$instruments one hub 1000 --portfolio 5 --shape "$shape" \
-              --label "before $shape 5 of $instruments" --json-out "$RESULTS/portfolios.jsonl"
+              --label "before $shape 5 of $instruments${EVERY_TICK:+ every tick}" --json-out "$RESULTS/portfolios.jsonl"
           fi
         done
       done

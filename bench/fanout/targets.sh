@@ -8,9 +8,20 @@ GENERATOR_DLL=bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerServic
 # feed: the feed's settings, read when a target starts: TICK (a TimeSpan) and INSTRUMENTS (a
 # generated universe of that many, Ticker:SyntheticInstrumentCount; the floor always quotes the 15
 # defaults).
+# With EVERY_TICK=1 the INSTRUMENTS are configured one by one (Ticker:Instruments on the command
+# line, no trade rates), so every one of them quotes on every tick, and the recorder is off (it
+# would spend more than the fan-out on 50,000 quotes a second).
 feed() {
   FEED=(--Ticker:Feed:TickInterval="${TICK:-00:00:00.100}" --Ticker:Feed:Seed=1)
-  if [[ -n "${INSTRUMENTS:-}" ]]; then FEED+=(--Ticker:SyntheticInstrumentCount="$INSTRUMENTS"); fi
+  if [[ -n "${INSTRUMENTS:-}" && -n "${EVERY_TICK:-}" ]]; then
+    FEED+=(--Ticker:Recording:Enabled=false)
+    for ((i = 0; i < INSTRUMENTS; i++)); do
+      FEED+=("--Ticker:Instruments:$i:Symbol=SYN$((i + 1))" "--Ticker:Instruments:$i:Name=Synthetic $((i + 1))"
+        "--Ticker:Instruments:$i:StartPrice=$((10 + i % 490)).25")
+    done
+  elif [[ -n "${INSTRUMENTS:-}" ]]; then
+    FEED+=(--Ticker:SyntheticInstrumentCount="$INSTRUMENTS")
+  fi
 }
 
 # 10,000 sockets need 10,000 descriptors on each side.
