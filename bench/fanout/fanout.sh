@@ -12,7 +12,8 @@
 #        an older build runs beside the current one; EVERY_TICK=1: every instrument quotes on
 #        every tick (the shape of issue 11's table), else the generated universe's trade rates
 #   bench/fanout/fanout.sh curve          1,000, 5,000 and 10,000 clients with diverse portfolios,
-#        the hub beside the floor at each; then a stuck client among 1,000 diverse ones
+#        the hub beside the floor at each (CURVE_CLIENTS to choose); then 1 % stuck clients among
+#        1,000 diverse ones, beside none
 #   bench/fanout/fanout.sh chart        redraws docs/fanout.svg from results/scenario-a.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -88,7 +89,7 @@ case ${1:-} in
   curve)
     # The floor sends every client the same frame of the 15 default instruments; the hub each
     # client its own 5 of 500. Both every 100 ms.
-    for clients in 1000 5000 10000; do
+    for clients in ${CURVE_CLIENTS:-1000 5000 10000}; do
       INSTRUMENTS=500 one hub "$clients" --portfolio 5 --connect-parallel 32 --label "hub diverse $clients" --json-out "$RESULTS/curve.jsonl"
       one floor "$clients" --connect-parallel 32 --label "floor $clients" --json-out "$RESULTS/curve.jsonl"
     done

@@ -42,7 +42,8 @@ start_target() {
   esac
   "${server[@]}" >"$log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  # 60 s: a universe of 5,000 given on the command line starts slowly on a loaded machine.
+  for _ in $(seq 300); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "$target did not answer $url/healthz" >&2
   return 1
 }
