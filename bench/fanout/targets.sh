@@ -45,6 +45,7 @@ start_target() {
   # 60 s: a universe of 5,000 given on the command line starts slowly on a loaded machine.
   for _ in $(seq 300); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "$target did not answer $url/healthz" >&2
+  stop_target "$SERVER_PID"
   return 1
 }
 
