@@ -1,9 +1,28 @@
 # Sourced by the fan-out scripts (fanout.sh, inspect.sh): what each target is and
 # how to start and stop one. Run from the repository root.
-SERVER_DLL=src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll
+# SERVER_DLL may point at another build of the service (an older commit's, to compare side by side).
+SERVER_DLL=${SERVER_DLL:-src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll}
 FLOOR_DLL=bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll
 GENERATOR_DLL=bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerService.LoadGenerator.dll
-FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
+
+# feed: the feed's settings, read when a target starts: TICK (a TimeSpan) and INSTRUMENTS (a
+# generated universe of that many, Ticker:SyntheticInstrumentCount; the floor always quotes the 15
+# defaults).
+# With EVERY_TICK=1 the INSTRUMENTS are configured one by one (Ticker:Instruments on the command
+# line, no trade rates), so every one of them quotes on every tick, and the recorder is off (it
+# would spend more than the fan-out on 50,000 quotes a second).
+feed() {
+  FEED=(--Ticker:Feed:TickInterval="${TICK:-00:00:00.100}" --Ticker:Feed:Seed=1)
+  if [[ -n "${INSTRUMENTS:-}" && -n "${EVERY_TICK:-}" ]]; then
+    FEED+=(--Ticker:Recording:Enabled=false)
+    for ((i = 0; i < INSTRUMENTS; i++)); do
+      FEED+=("--Ticker:Instruments:$i:Symbol=SYN$((i + 1))" "--Ticker:Instruments:$i:Name=Synthetic $((i + 1))"
+        "--Ticker:Instruments:$i:StartPrice=$((10 + i % 490)).25")
+    done
+  elif [[ -n "${INSTRUMENTS:-}" ]]; then
+    FEED+=(--Ticker:SyntheticInstrumentCount="$INSTRUMENTS")
+  fi
+}
 
 # 10,000 sockets need 10,000 descriptors on each side.
 ulimit -n "$(ulimit -Hn)"
@@ -14,6 +33,7 @@ ulimit -n "$(ulimit -Hn)"
 #   way SignalR's WebSocket transport does), stream (classic per-client stream baseline)
 start_target() {
   local target=$1 url=$2 log=$3 server
+  feed
   case $target in
     hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
     hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
@@ -22,8 +42,10 @@ start_target() {
   esac
   "${server[@]}" >"$log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 100); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  # 60 s: a universe of 5,000 given on the command line starts slowly on a loaded machine.
+  for _ in $(seq 300); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
   echo "$target did not answer $url/healthz" >&2
+  stop_target "$SERVER_PID"
   return 1
 }
 

@@ -39,7 +39,7 @@ public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, T
         }
     }
 
-    /// <summary>One tick: a quote per instrument while the market is open.</summary>
+    /// <summary>One tick: a quote per instrument that traded (every one without a trade rate) while the market is open.</summary>
     public IReadOnlyList<Quote> Tick()
     {
         lock (_gate)
