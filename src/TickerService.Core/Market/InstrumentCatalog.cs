@@ -14,7 +14,12 @@ public sealed class InstrumentCatalog
 
     private readonly FrozenDictionary<string, int> _indexBySymbol;
 
-    public InstrumentCatalog(IEnumerable<InstrumentOptions> instruments)
+    /// <param name="instruments">In index order.</param>
+    /// <param name="simulated">
+    /// Whether the simulator quotes them (<see cref="Instrument.Simulated"/>): true for the configured
+    /// instruments of simulator mode, false for the recording's symbols in replay mode.
+    /// </param>
+    public InstrumentCatalog(IEnumerable<InstrumentOptions> instruments, bool simulated = true)
     {
         Options = [.. instruments];
         if (Options.Count == 0)
@@ -45,6 +50,7 @@ public sealed class InstrumentCatalog
             Currency = o.Currency,
             TickSize = (double)o.TickSize,
             Decimals = o.TickSize.Scale,
+            Simulated = simulated,
         }).ToArray();
         All = SymbolSet.Of(Count, Enumerable.Range(0, Count));
     }
