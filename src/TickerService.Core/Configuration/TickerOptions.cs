@@ -12,6 +12,12 @@ public sealed class TickerOptions
     /// <summary>The instruments the feed quotes. Empty means <see cref="DefaultInstruments.All"/>.</summary>
     public List<InstrumentOptions> Instruments { get; set; } = [];
 
+    /// <summary>
+    /// Instruments added after <see cref="Instruments"/> (or the defaults), so one more instrument
+    /// needs no restating of the 15 defaults.
+    /// </summary>
+    public List<InstrumentOptions> AdditionalInstruments { get; set; } = [];
+
     public FeedOptions Feed { get; set; } = new();
 
     public MarketSessionOptions Session { get; set; } = new();
@@ -35,9 +41,11 @@ public sealed class TickerOptions
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
-    /// <summary>The configured instruments, or the defaults when none are configured.</summary>
+    /// <summary>The configured instruments (or the defaults when none are), then the additional ones.</summary>
     public IReadOnlyList<InstrumentOptions> EffectiveInstruments =>
-        Instruments.Count > 0 ? Instruments : DefaultInstruments.All;
+        AdditionalInstruments.Count == 0
+            ? Instruments.Count > 0 ? Instruments : DefaultInstruments.All
+            : [.. Instruments.Count > 0 ? Instruments : DefaultInstruments.All, .. AdditionalInstruments];
 }
 
 public sealed class InstrumentOptions
