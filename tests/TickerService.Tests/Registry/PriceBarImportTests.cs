@@ -172,6 +172,25 @@ public sealed class PriceBarImportTests : IDisposable
     }
 
     [Fact]
+    public async Task AHistoryOnlyInstrumentIsCheckedAgainstItsOwnTick()
+    {
+        await using var server = Server();
+        await ImportAsync(server, "format=bars&symbol=ES&tickSize=0.25", "date,open,high,low,close\n2024-01-02,4700.10,4710.40,4690.20,4705.30\n", HttpStatusCode.OK);
+        using var http = server.Http();
+        var es = (await http.GetFromJsonAsync<Quote>("/api/quotes/ES", Web))!;
+        Assert.Equal((4700.0, 4710.5, 4690.25, 4705.25, 4705.5, 4705.0), (es.Open, es.High, es.Low, es.Last, es.Buy, es.Sell));
+        Assert.Contains(await http.GetFromJsonAsync<Instrument[]>("/api/instruments", Web) ?? [], i => i is { Symbol: "ES", TickSize: 0.25, Decimals: 2 });
+
+        // A quote priced in cents is off this instrument's tick.
+        var cents = es with { Timestamp = es.Timestamp.AddDays(1), Sequence = 2, Last = 4705.1, High = 4710.5, Change = 0.1, ChangePercent = 0 };
+        using var content = new StringContent(RecordingFormats.ToJsonLine(cents), Encoding.UTF8, "application/x-ndjson");
+        content.Headers.Add(RecordingApi.AdminKeyHeader, Key);
+        using var response = await http.PostAsync("/api/recordings/import", content);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        Assert.Contains("is not a whole number of 0.25 ticks", await response.Content.ReadAsStringAsync());
+    }
+
+    [Fact]
     public async Task NoSymbolAnywhereIsRefused()
     {
         await using var server = Server();
