@@ -19,6 +19,12 @@ public sealed class TickerOptions
     [Range(0, 100_000)]
     public int SyntheticInstrumentCount { get; set; }
 
+    /// <summary>
+    /// Instruments added after <see cref="Instruments"/> (or the defaults), so one more instrument
+    /// needs no restating of the 15 defaults.
+    /// </summary>
+    public List<InstrumentOptions> AdditionalInstruments { get; set; } = [];
+
     public FeedOptions Feed { get; set; } = new();
 
     public MarketSessionOptions Session { get; set; } = new();
@@ -42,11 +48,12 @@ public sealed class TickerOptions
     /// </summary>
     public List<string> TrustedProxies { get; set; } = [];
 
-    /// <summary>The configured instruments, or the defaults when none are configured.</summary>
+    /// <summary>The configured instruments (or the defaults when none are), then the additional ones.</summary>
     public IReadOnlyList<InstrumentOptions> EffectiveInstruments =>
-        Instruments.Count > 0 ? Instruments
-        : SyntheticInstrumentCount > 0 ? SyntheticInstruments.Generate(SyntheticInstrumentCount)
-        : DefaultInstruments.All;
+        [.. Instruments.Count > 0 ? Instruments
+            : SyntheticInstrumentCount > 0 ? SyntheticInstruments.Generate(SyntheticInstrumentCount)
+            : DefaultInstruments.All,
+         .. AdditionalInstruments];
 }
 
 public sealed class InstrumentOptions

@@ -10,13 +10,8 @@ namespace TickerService.Market;
 /// </summary>
 public sealed class InstrumentCatalog
 {
-    // How many offending symbols an error message lists before it says "and N more".
-    private const int ListedInErrors = 10;
-
-    // A malformed symbol is echoed so the client can find it, but not at any length.
-    private const int MaxEchoedSymbol = 24;
-
     private readonly FrozenDictionary<string, int> _indexBySymbol;
+    private Func<string, bool>? _isHistoryOnly;
 
     /// <param name="instruments">In index order.</param>
     /// <param name="simulated">
@@ -71,61 +66,18 @@ public sealed class InstrumentCatalog
     public bool TryGetIndex(string symbol, out int index) => _indexBySymbol.TryGetValue(symbol, out index);
 
     /// <summary>
-    /// Turns what a client asked for into a set, or says what was wrong with it: an empty list,
-    /// too many entries, malformed or unknown symbols. Symbols are matched case-insensitively;
-    /// <c>"*"</c> means every instrument.
+    /// Turns what a client asked for into a set, or says what was wrong with it (<see cref="SymbolRequest"/>):
+    /// <c>"*"</c> means every instrument; a symbol known only from recordings is refused as history-only.
     /// </summary>
     public SymbolSet Resolve(IReadOnlyList<string?>? symbols, int maxSymbols)
     {
-        if (symbols is null || symbols.Count == 0)
-        {
-            throw new ClientRequestException("Give at least one symbol, or [\"*\"] for every instrument.");
-        }
-        // Checked before any symbol is looked at, so a huge list costs the server nothing.
-        if (symbols.Count > maxSymbols)
-        {
-            throw new ClientRequestException($"Too many symbols: {symbols.Count} given, at most {maxSymbols} per connection.");
-        }
-
-        var indices = new List<int>(symbols.Count);
-        var everything = false;
-        List<string>? malformed = null;
-        List<string>? unknown = null;
-        // Every entry is checked, "*" included: a typo beside "*" is still a typo the client wants to hear of.
-        foreach (var raw in symbols)
-        {
-            var symbol = raw?.Trim().ToUpperInvariant();
-            if (symbol == Symbols.All)
-            {
-                everything = true;
-            }
-            else if (!Symbols.IsWellFormed(symbol))
-            {
-                (malformed ??= []).Add(raw is null ? "null" : $"'{ClientText.Printable(raw, MaxEchoedSymbol)}'");
-            }
-            else if (_indexBySymbol.TryGetValue(symbol!, out var index))
-            {
-                indices.Add(index);
-            }
-            else
-            {
-                (unknown ??= []).Add(symbol!);
-            }
-        }
-
-        if (malformed is not null)
-        {
-            throw new ClientRequestException($"Malformed symbol(s): {Listing(malformed)}. A symbol is 1 to 12 of A-Z 0-9 . - _ =, or \"*\" for every instrument.");
-        }
-        if (unknown is not null)
-        {
-            throw new ClientRequestException($"Unknown symbol(s): {Listing(unknown)}");
-        }
-        return everything ? All : SymbolSet.Of(Count, indices);
+        var (all, found) = SymbolRequest.Parse(symbols, maxSymbols, _indexBySymbol.ContainsKey, _isHistoryOnly);
+        return all ? All : SymbolSet.Of(Count, found.Select(s => _indexBySymbol[s]));
     }
 
-    private static string Listing(List<string> items) =>
-        items.Count <= ListedInErrors
-            ? string.Join(", ", items)
-            : $"{string.Join(", ", items.Take(ListedInErrors))} and {items.Count - ListedInErrors} more";
+    /// <summary>
+    /// Lets <see cref="Resolve"/> tell a history-only symbol (recorded, not quoted live) from an
+    /// unknown one. Set once by the instrument registry, which is built after the catalog.
+    /// </summary>
+    public void RecognizeHistoryOnly(Func<string, bool> isHistoryOnly) => _isHistoryOnly = isHistoryOnly;
 }

@@ -58,6 +58,12 @@ public static class QueryValues
             : throw new BadQueryException(parameter, $"{parameter} '{Shown(raw)}' is not served: give {string.Join(" or ", accepted)}.");
     }
 
+    /// <summary>A tick size: a decimal from 0.00000001 to 1000000, as <c>Ticker:Instruments:N:TickSize</c> takes.</summary>
+    public static decimal TickSize(string raw, string parameter) =>
+        decimal.TryParse(raw.Trim(), NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var value) && value >= 0.00000001m && value <= 1_000_000m
+            ? value
+            : throw new BadQueryException(parameter, $"{parameter} '{Shown(raw)}' is not a tick size: give a decimal from 0.00000001 to 1000000, such as 0.01.");
+
     /// <summary>A range whose end defaults to <paramref name="now"/>; the start must not be after the end.</summary>
     public static (DateTime From, DateTime To) Range(string? from, string? to, DateTime now, Func<DateTime, DateTime> defaultFrom)
     {

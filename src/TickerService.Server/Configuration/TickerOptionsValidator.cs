@@ -13,17 +13,20 @@ internal sealed class TickerOptionsValidator : IValidateOptions<TickerOptions>
     {
         var failures = new List<string>();
         var instruments = options.EffectiveInstruments;
+        // The additional instruments follow the configured (or default) ones: name their own keys.
+        var first = instruments.Count - options.AdditionalInstruments.Count;
         for (var i = 0; i < instruments.Count; i++)
         {
-            Annotations(instruments[i], $"Ticker:Instruments:{i}", failures);
+            var key = i < first ? $"Ticker:Instruments:{i}" : $"Ticker:AdditionalInstruments:{i - first}";
+            Annotations(instruments[i], key, failures);
             if (instruments[i].StartPrice <= 0)
             {
-                failures.Add($"Ticker:Instruments:{i}:StartPrice must be positive.");
+                failures.Add($"{key}:StartPrice must be positive.");
             }
         }
         foreach (var duplicate in instruments.GroupBy(i => i.Symbol).Where(g => g.Count() > 1))
         {
-            failures.Add($"Ticker:Instruments: symbol '{duplicate.Key}' is configured {duplicate.Count()} times.");
+            failures.Add($"Ticker:Instruments{(options.AdditionalInstruments.Count > 0 ? " and Ticker:AdditionalInstruments" : "")}: symbol '{duplicate.Key}' is configured {duplicate.Count()} times.");
         }
 
         if (options.Feed.TickInterval < TimeSpan.FromMilliseconds(10))

@@ -22,13 +22,14 @@ public sealed partial class QuoteHub(
     QuoteFeed feed,
     ReplayService replays,
     IOptions<TickerOptions> options,
-    FeedState feedState) : Microsoft.AspNetCore.SignalR.Hub
+    FeedState feedState,
+    Registry.InstrumentRegistry registry) : Microsoft.AspNetCore.SignalR.Hub
 {
     private static readonly object StreamCountKey = new();
 
     private LimitOptions Limits => options.Value.Limits;
 
-    public IReadOnlyList<Instrument> GetInstruments() => catalog.Instruments;
+    public IReadOnlyList<Instrument> GetInstruments() => registry.Instruments;
 
     /// <summary>What drives the feed: <c>{ mode, speed, at }</c> (SPEC section 9); also sent as <c>feed</c>.</summary>
     public FeedStatus GetFeed() => feedState.Current;

@@ -8,6 +8,7 @@ using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
 using TickerService.Server.Api;
+using TickerService.Server.Registry;
 using TickerService.Server.Security;
 
 namespace TickerService.Server.Recording;
@@ -32,7 +33,7 @@ public static class RecordingApi
         api.MapGet("/recordings/export", Export)
             .WithSummary("A recording as JSON Lines or CSV, streamed.");
         api.MapPost("/recordings/import", Import)
-            .WithSummary($"Loads a JSON Lines or CSV recording (administrators: key in {AdminKeyHeader}).")
+            .WithSummary($"Loads a JSON Lines or CSV recording, or price bars with format=bars (administrators: key in {AdminKeyHeader}).")
             .DisableAntiforgery();
         return endpoints;
     }
@@ -44,9 +45,9 @@ public static class RecordingApi
             statusCode: StatusCodes.Status413PayloadTooLarge);
 
     private static Results<Ok<List<Quote>>, ProblemHttpResult> GetHistory(
-        string symbol, string? from, string? to, string? limit, InstrumentCatalog catalog, RecordingStore store, TimeProvider time)
+        string symbol, string? from, string? to, string? limit, InstrumentRegistry registry, RecordingStore store, TimeProvider time)
     {
-        if (!SymbolRoute.TryResolve(symbol, catalog, out _, out var normalized, out var problem))
+        if (!SymbolRoute.TryResolve(symbol, registry, out var normalized, out var problem))
         {
             return problem!;
         }
@@ -58,14 +59,14 @@ public static class RecordingApi
     }
 
     private static PushStreamHttpResult Export(
-        string? symbols, string? from, string? to, string? format, InstrumentCatalog catalog, RecordingStore store, TimeProvider time,
+        string? symbols, string? from, string? to, string? format, InstrumentRegistry registry, RecordingStore store, TimeProvider time,
         IOptions<TickerOptions> options)
     {
         var kind = QueryValues.Choice(format, "format", RecordingFormats.JsonLines, RecordingFormats.JsonLines, RecordingFormats.Csv);
-        var requested = catalog.Resolve(
+        // "*" (or none): every instrument the registry knows, which is every recorded symbol.
+        var filter = registry.Resolve(
             string.IsNullOrWhiteSpace(symbols) ? [Symbols.All] : symbols.Split(',', StringSplitOptions.TrimEntries | StringSplitOptions.RemoveEmptyEntries),
-            Math.Max(catalog.Count, options.Value.Limits.MaxSymbolsPerConnection));
-        string[]? filter = requested.Equals(catalog.All) ? null : [.. requested.Indices().Select(i => catalog.Options[i].Symbol)];
+            Math.Max(registry.Count, options.Value.Limits.MaxSymbolsPerConnection));
         var (start, end) = QueryValues.Range(from, to, time.GetUtcNow().UtcDateTime, _ => DateTime.UnixEpoch);
         return TypedResults.Stream(
             body => RecordingFormats.WriteAsync(body, store.Read(filter, start, end), kind, CancellationToken.None),
@@ -74,8 +75,8 @@ public static class RecordingApi
     }
 
     private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(
-        HttpRequest request, [FromQuery] string? format, InstrumentCatalog catalog, RecordingImporter importer, IOptions<TickerOptions> options,
-        CancellationToken cancellationToken)
+        HttpRequest request, [FromQuery] string? format, [FromQuery] string? symbol, [FromQuery] string? name, [FromQuery] string? tickSize,
+        InstrumentRegistry registry, RecordingImporter importer, IOptions<TickerOptions> options, CancellationToken cancellationToken)
     {
         var key = options.Value.AdminKey;
         if (string.IsNullOrEmpty(key))
@@ -94,7 +95,8 @@ public static class RecordingApi
         }
         var kind = string.IsNullOrWhiteSpace(format)
             ? FormatOf(request.ContentType)
-            : QueryValues.Choice(format, "format", RecordingFormats.JsonLines, RecordingFormats.JsonLines, RecordingFormats.Csv);
+            : QueryValues.Choice(format, "format", RecordingFormats.JsonLines, RecordingFormats.JsonLines, RecordingFormats.Csv, PriceBars.Format);
+        var tick = kind == PriceBars.Format && !string.IsNullOrWhiteSpace(tickSize) ? QueryValues.TickSize(tickSize, "tickSize") : (decimal?)null;
 
         // The whole file is validated in memory before anything is written, so its size is capped.
         var maxBytes = options.Value.Limits.MaxImportBytes;
@@ -111,8 +113,16 @@ public static class RecordingApi
         try
         {
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
-            var quotes = await RecordingFormats.ReadAsync(reader, kind, catalog, cancellationToken);
-            imported = await importer.ImportAsync(quotes, cancellationToken);
+            if (kind == PriceBars.Format)
+            {
+                var bars = PriceBars.Read(await reader.ReadToEndAsync(cancellationToken), symbol, name, importer.Latest);
+                imported = await importer.ImportBarsAsync(bars, tick, cancellationToken);
+            }
+            else
+            {
+                var quotes = await RecordingFormats.ReadAsync(reader, kind, registry.TickSizeOf, cancellationToken);
+                imported = await importer.ImportAsync(quotes, cancellationToken);
+            }
         }
         catch (BadHttpRequestException exception) when (exception.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {

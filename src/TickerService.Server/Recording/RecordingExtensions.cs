@@ -2,6 +2,7 @@ using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Pipelines;
 using TickerService.Server.Health;
+using TickerService.Server.Registry;
 
 namespace TickerService.Server.Recording;
 
@@ -20,6 +21,7 @@ public static class RecordingExtensions
             return new RecordingStore(Path.GetFullPath(path, root));
         });
         services.AddSingleton<QuoteRecorder>();
+        services.AddSingleton<InstrumentRegistry>();
         services.AddSingleton<RecordingImporter>();
         services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<QuoteRecorder>());
         services.AddSingleton<ISequenceHistory>(sp => sp.GetRequiredService<QuoteRecorder>());

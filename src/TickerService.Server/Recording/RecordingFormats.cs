@@ -105,20 +105,25 @@ public static class RecordingFormats
     /// first bad line. <paramref name="format"/> null: JSON Lines if the first line is an object.
     /// Prices are checked against each symbol's tick in <paramref name="catalog"/>.
     /// </summary>
-    public static async Task<List<NumberedQuote>> ReadAsync(TextReader reader, string? format, InstrumentCatalog catalog, CancellationToken cancellationToken)
+    public static Task<List<NumberedQuote>> ReadAsync(TextReader reader, string? format, InstrumentCatalog catalog, CancellationToken cancellationToken) =>
+        ReadAsync(reader, format, symbol => QuoteInvariants.TickSizeOf(catalog, symbol), cancellationToken);
+
+    /// <summary>As above, with each symbol's tick from <paramref name="tickSizeOf"/> (the instrument registry's).</summary>
+    public static async Task<List<NumberedQuote>> ReadAsync(TextReader reader, string? format, Func<string, decimal> tickSizeOf, CancellationToken cancellationToken)
     {
         // The caller caps the size: the whole import is validated in memory anyway.
         var text = await reader.ReadToEndAsync(cancellationToken);
         format ??= Detect(new StringReader(text));
-        var quotes = format == Csv ? FromCsv(CsvReader.FromText(text), catalog) : FromJsonLines(new StringReader(text), catalog);
+        var quotes = format == Csv ? FromCsv(CsvReader.FromText(text), tickSizeOf) : FromJsonLines(new StringReader(text), tickSizeOf);
         return [.. quotes];
     }
 
     /// <summary>Reads a recording file lazily, a row at a time, with the same checks.</summary>
     public static IEnumerable<Quote> ReadFile(string path, InstrumentCatalog catalog)
     {
+        Func<string, decimal> tickSizeOf = symbol => QuoteInvariants.TickSizeOf(catalog, symbol);
         var csv = Path.GetExtension(path).Equals(".csv", StringComparison.OrdinalIgnoreCase) || Detect(File.OpenText(path)) == Csv;
-        var quotes = csv ? FromCsvFile(path, catalog) : FromJsonLines(File.OpenText(path), catalog);
+        var quotes = csv ? FromCsvFile(path, tickSizeOf) : FromJsonLines(File.OpenText(path), tickSizeOf);
         return quotes.Select(numbered => numbered.Quote);
     }
 
@@ -138,11 +143,11 @@ public static class RecordingFormats
         return JsonLines;
     }
 
-    private static IEnumerable<NumberedQuote> FromJsonLines(TextReader reader, InstrumentCatalog catalog)
+    private static IEnumerable<NumberedQuote> FromJsonLines(TextReader reader, Func<string, decimal> tickSizeOf)
     {
         using (reader)
         {
-            var checker = new FileChecker(catalog);
+            var checker = new FileChecker(tickSizeOf);
             var number = 0;
             while (reader.ReadLine() is { } line)
             {
@@ -155,7 +160,7 @@ public static class RecordingFormats
         }
     }
 
-    private static IEnumerable<NumberedQuote> FromCsvFile(string path, InstrumentCatalog catalog)
+    private static IEnumerable<NumberedQuote> FromCsvFile(string path, Func<string, decimal> tickSizeOf)
     {
         SepReader reader;
         try
@@ -166,10 +171,10 @@ public static class RecordingFormats
         {
             throw new RecordingFormatException(1, null, exception.Message);
         }
-        return FromCsv(reader, catalog);
+        return FromCsv(reader, tickSizeOf);
     }
 
-    private static IEnumerable<NumberedQuote> FromCsv(SepReader reader, InstrumentCatalog catalog)
+    private static IEnumerable<NumberedQuote> FromCsv(SepReader reader, Func<string, decimal> tickSizeOf)
     {
         using (reader)
         {
@@ -178,7 +183,7 @@ public static class RecordingFormats
                 yield break;
             }
             var columns = Header(reader.Header);
-            var checker = new FileChecker(catalog);
+            var checker = new FileChecker(tickSizeOf);
             var line = 2;
             while (Next(reader, ref line))
             {
@@ -267,13 +272,13 @@ public static class RecordingFormats
     }
 
     /// <summary>A file's quotes in order: each keeps the invariants and follows the previous one of its symbol.</summary>
-    private sealed class FileChecker(InstrumentCatalog catalog)
+    private sealed class FileChecker(Func<string, decimal> tickSizeOf)
     {
         private readonly Dictionary<string, Quote> _last = new(StringComparer.Ordinal);
 
         public NumberedQuote Checked(Quote quote, int line)
         {
-            var violation = QuoteInvariants.Check(quote, QuoteInvariants.TickSizeOf(catalog, quote.Symbol))
+            var violation = QuoteInvariants.Check(quote, tickSizeOf(quote.Symbol))
                 ?? (_last.TryGetValue(quote.Symbol, out var previous) ? QuoteInvariants.CheckSuccessor(previous, quote) : null);
             if (violation is not null)
             {

@@ -1,6 +1,7 @@
 using System.Text;
 using Microsoft.Data.Sqlite;
 using SQLitePCL;
+using TickerService.Configuration;
 using TickerService.Market;
 
 namespace TickerService.Server.Recording;
@@ -11,7 +12,8 @@ namespace TickerService.Server.Recording;
 /// discards the WAL on open).
 /// </summary>
 /// <remarks>
-/// Schema: one row per quote, timestamps as Unix milliseconds. A unique index on
+/// Schema: one row per quote, timestamps as Unix milliseconds, <c>imported</c> 1 for an import's
+/// rows (retention spares them); an <c>instruments</c> table for the symbols recordings brought. A unique index on
 /// (symbol, ts, sequence) makes a one-symbol range a single index range and refuses a quote
 /// recorded twice; an index on ts serves all-symbol ranges; one on (symbol, sequence) finds a
 /// symbol's highest sequence at start without a scan (3.7 s for 3 million rows without it).
@@ -44,11 +46,20 @@ public sealed class RecordingStore(string path)
             previous_volume INTEGER NOT NULL,
             buy REAL NOT NULL,
             sell REAL NOT NULL,
-            session TEXT NOT NULL);
+            session TEXT NOT NULL,
+            imported INTEGER NOT NULL DEFAULT 0);
         CREATE UNIQUE INDEX IF NOT EXISTS quotes_symbol_ts ON quotes (symbol, ts, sequence);
         CREATE INDEX IF NOT EXISTS quotes_ts ON quotes (ts);
         CREATE INDEX IF NOT EXISTS quotes_symbol_sequence ON quotes (symbol, sequence);
+        CREATE TABLE IF NOT EXISTS instruments (
+            symbol TEXT NOT NULL PRIMARY KEY,
+            name TEXT NOT NULL,
+            currency TEXT NOT NULL,
+            tick_size TEXT NOT NULL);
         """;
+
+    // Databases made before imports were marked: their rows are the recorder's (imported = 0).
+    private const string MarkImports = "ALTER TABLE quotes ADD COLUMN imported INTEGER NOT NULL DEFAULT 0";
 
     private int _openReaders;
 
@@ -71,6 +82,10 @@ public sealed class RecordingStore(string path)
             connection.Open();
             Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
             Execute(connection, Schema);
+            if (!HasColumn(connection, "quotes", "imported"))
+            {
+                Execute(connection, MarkImports);
+            }
             return connection;
         }
         catch
@@ -94,10 +109,13 @@ public sealed class RecordingStore(string path)
     }
 
     /// <summary>Writes quotes in the connection's open transaction (a check and its insert, as one).</summary>
-    public static void InsertInTransaction(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
+    /// <param name="imported">
+    /// Marks the rows as an import's: retention never deletes them (SPEC 8), only the recorder's own.
+    /// </param>
+    public static void InsertInTransaction(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates, bool imported = false)
     {
         var db = connection.Handle!;
-        var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({Columns}) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16)";
+        var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({Columns}, imported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, {(imported ? 1 : 0)})";
         Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
         using (statement)
         {
@@ -268,11 +286,15 @@ public sealed class RecordingStore(string path)
         return command.ExecuteScalar() is long ms ? FromUnixMs(ms) : null;
     }
 
-    /// <summary>Deletes quotes older than the cutoff, a slice at a time so the recorder never waits long.</summary>
+    /// <summary>
+    /// Deletes the recorder's quotes older than the cutoff, a slice at a time so the recorder never
+    /// waits long. Imported quotes are kept whatever their age: someone brought them on purpose,
+    /// and SPEC 8 forbids deleting them silently.
+    /// </summary>
     public static long DeleteBefore(SqliteConnection connection, DateTime cutoff)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM quotes WHERE rowid IN (SELECT rowid FROM quotes WHERE ts < $cutoff LIMIT 10000)";
+        command.CommandText = "DELETE FROM quotes WHERE rowid IN (SELECT rowid FROM quotes WHERE ts < $cutoff AND imported = 0 LIMIT 10000)";
         command.Parameters.AddWithValue("$cutoff", ToUnixMs(cutoff));
         long total = 0;
         int deleted;
@@ -281,6 +303,78 @@ public sealed class RecordingStore(string path)
             total += deleted;
         }
         return total;
+    }
+
+    /// <summary>The newest recorded quote of a symbol (by time, then the last written), or null.</summary>
+    public Quote? Latest(string symbol)
+    {
+        if (!File.Exists(Path))
+        {
+            return null;
+        }
+        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM quotes WHERE symbol = $symbol ORDER BY ts DESC, rowid DESC LIMIT 1";
+        command.Parameters.AddWithValue("$symbol", symbol);
+        using var reader = command.ExecuteReader();
+        return reader.Read() ? ReadQuote(reader, 0) : null;
+    }
+
+    /// <summary>
+    /// The instruments recordings brought (the registry's history-only ones), by symbol; none when
+    /// the database or its table does not exist yet (read-only: nothing is created by asking).
+    /// </summary>
+    public List<InstrumentOptions> ReadInstruments()
+    {
+        if (!File.Exists(Path))
+        {
+            return [];
+        }
+        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
+        connection.Open();
+        using (var exists = connection.CreateCommand())
+        {
+            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'instruments'";
+            if ((long)exists.ExecuteScalar()! == 0)
+            {
+                return [];
+            }
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT symbol, name, currency, tick_size FROM instruments ORDER BY symbol";
+        using var reader = command.ExecuteReader();
+        var result = new List<InstrumentOptions>();
+        while (reader.Read())
+        {
+            result.Add(new InstrumentOptions
+            {
+                Symbol = reader.GetString(0),
+                Name = reader.GetString(1),
+                Currency = reader.GetString(2),
+                TickSize = decimal.Parse(reader.GetString(3), System.Globalization.CultureInfo.InvariantCulture),
+            });
+        }
+        return result;
+    }
+
+    /// <summary>Adds instruments in the connection's open transaction (an import's, beside its quotes).</summary>
+    public static void InsertInstruments(SqliteConnection connection, IEnumerable<InstrumentOptions> instruments)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "INSERT INTO instruments (symbol, name, currency, tick_size) VALUES ($symbol, $name, $currency, $tick)";
+        var symbol = command.Parameters.Add(new SqliteParameter { ParameterName = "$symbol" });
+        var name = command.Parameters.Add(new SqliteParameter { ParameterName = "$name" });
+        var currency = command.Parameters.Add(new SqliteParameter { ParameterName = "$currency" });
+        var tick = command.Parameters.Add(new SqliteParameter { ParameterName = "$tick" });
+        foreach (var instrument in instruments)
+        {
+            symbol.Value = instrument.Symbol;
+            name.Value = instrument.Name;
+            currency.Value = instrument.Currency;
+            tick.Value = instrument.TickSize.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            command.ExecuteNonQuery();
+        }
     }
 
     /// <summary>The oldest and newest recorded timestamps, or null when nothing is recorded.</summary>
@@ -330,6 +424,14 @@ public sealed class RecordingStore(string path)
         using var command = connection.CreateCommand();
         command.CommandText = sql;
         command.ExecuteNonQuery();
+    }
+
+    private static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $column";
+        command.Parameters.AddWithValue("$column", column);
+        return (long)command.ExecuteScalar()! > 0;
     }
 
     private static Quote ReadQuote(SqliteDataReader r, int o) => new()

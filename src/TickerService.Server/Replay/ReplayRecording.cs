@@ -18,18 +18,18 @@ namespace TickerService.Server.Replay;
 /// it plays in time order whatever the order of its lines. Files fit in memory today (an import is
 /// validated whole in memory too); a file too large for that would want the database instead.</para>
 /// <para>The database is read a pass at a time (its rows come in time order); at start one query
-/// finds its symbols in the range, and their names and price decimals from the newest quotes.</para>
+/// finds its symbols in the range, and their names from the newest quotes.</para>
 /// <para>Each symbol becomes an instrument, none of them simulated. A configured one keeps its
-/// configuration (name, currency, tick). Another takes the name of its newest quote, no currency,
-/// and a tick of 10^-d, d the most decimals any of its prices prints with, at least 2 (cents) and at
-/// most 8. Order: configured instruments in configured order, then the others by symbol.</para>
+/// configuration (name, currency, tick). Another keeps what an import registered it with in the
+/// recording store (the instrument registry's history-only instruments), else takes the name of its
+/// newest quote, no currency, and the tick of 0.01: the one rule for a symbol's tick everywhere
+/// (configured, else registered, else 0.01), which the file's prices are checked against too.
+/// Order: configured instruments in configured order, then the others by symbol.</para>
 /// </remarks>
 public sealed class ReplayRecording
 {
-    // A symbol's name and decimals come from this many of its newest quotes in the database.
+    // A symbol's name comes from the newest of this many of its newest quotes in the database.
     private const int DatabaseSample = 100;
-    private const int MinDecimals = 2;
-    private const int MaxDecimals = 8;
 
     private readonly Quote[]? _file;
     private readonly RecordingStore _store;
@@ -90,8 +90,8 @@ public sealed class ReplayRecording
         var read = new List<Quote>();
         try
         {
-            // Prices are checked against the configured ticks; a symbol not configured is held to 0.01.
-            read.AddRange(RecordingFormats.ReadFile(path, new InstrumentCatalog(options.EffectiveInstruments)));
+            // Prices are checked against each symbol's tick: configured, else registered, else 0.01.
+            read.AddRange(RecordingFormats.ReadFile(path, new InstrumentCatalog(Known(options, store))));
         }
         catch (RecordingFormatException bad)
         {
@@ -118,8 +118,8 @@ public sealed class ReplayRecording
             throw new TickerConfigurationException($"{key} has no quotes{Range(replay)}{(wanted.Count > 0 ? " of Ticker:Feed:Replay:Symbols" : "")}: nothing to replay.");
         }
         var symbols = quotes.GroupBy(q => q.Symbol, StringComparer.Ordinal)
-            .Select(g => new RecordedSymbol(g.Key, g.Last().Name, g.Max(DecimalsOf), g.First().Last));
-        return new ReplayRecording(replay, store, quotes, Instruments(options, symbols), quotes[0].Timestamp, filtered: wanted.Count > 0);
+            .Select(g => new RecordedSymbol(g.Key, g.Last().Name, g.First().Last));
+        return new ReplayRecording(replay, store, quotes, Instruments(options, store, symbols), quotes[0].Timestamp, filtered: wanted.Count > 0);
     }
 
     private static ReplayRecording FromDatabase(TickerOptions options, RecordingStore store, HashSet<string> wanted)
@@ -136,7 +136,7 @@ public sealed class ReplayRecording
         {
             throw new TickerConfigurationException($"Ticker:Feed:Mode is Replay and {key} has no quotes{Range(replay)}{(wanted.Count > 0 ? " of Ticker:Feed:Replay:Symbols" : "")}: nothing to replay.");
         }
-        return new ReplayRecording(replay, store, null, Instruments(options, symbols), first.Value, filtered: wanted.Count > 0);
+        return new ReplayRecording(replay, store, null, Instruments(options, store, symbols), first.Value, filtered: wanted.Count > 0);
     }
 
     private static void CheckWanted(HashSet<string> wanted, HashSet<string> recorded, FeedReplayOptions replay)
@@ -149,9 +149,17 @@ public sealed class ReplayRecording
         }
     }
 
-    private static List<InstrumentOptions> Instruments(TickerOptions options, IEnumerable<RecordedSymbol> recorded)
+    // The configured instruments, then those imports registered that are not configured.
+    private static List<InstrumentOptions> Known(TickerOptions options, RecordingStore store)
+    {
+        var configured = options.EffectiveInstruments.Select(i => i.Symbol).ToHashSet(StringComparer.Ordinal);
+        return [.. options.EffectiveInstruments, .. store.ReadInstruments().Where(i => !configured.Contains(i.Symbol))];
+    }
+
+    private static List<InstrumentOptions> Instruments(TickerOptions options, RecordingStore store, IEnumerable<RecordedSymbol> recorded)
     {
         var bySymbol = recorded.ToDictionary(r => r.Symbol, StringComparer.Ordinal);
+        var registered = store.ReadInstruments().ToDictionary(i => i.Symbol, StringComparer.Ordinal);
         var configured = options.EffectiveInstruments.Where(i => bySymbol.ContainsKey(i.Symbol)).ToList();
         var others = bySymbol.Values
             .Where(r => !configured.Any(c => c.Symbol == r.Symbol))
@@ -159,16 +167,16 @@ public sealed class ReplayRecording
             .Select(r => new InstrumentOptions
             {
                 Symbol = r.Symbol,
-                Name = r.Name,
-                Currency = "",
-                TickSize = new decimal(1, 0, 0, false, (byte)r.Decimals),
+                Name = registered.TryGetValue(r.Symbol, out var known) ? known.Name : r.Name,
+                Currency = known?.Currency ?? "",
+                TickSize = known?.TickSize ?? QuoteInvariants.DefaultTickSize,
                 StartPrice = (decimal)r.FirstPrice,
             });
         return [.. configured, .. others];
     }
 
     // The symbols recorded in the range: a skip-scan of the (symbol, ts, sequence) index, one seek a
-    // symbol, then each symbol's newest quotes in the range for its name and decimals.
+    // symbol, then each symbol's newest quotes in the range for its name.
     private static (List<RecordedSymbol> Symbols, DateTime? First) ReadSymbols(string path, DateTime from, DateTime to, HashSet<string> wanted)
     {
         using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
@@ -212,17 +220,12 @@ public sealed class ReplayRecording
         {
             symbolParameter.Value = symbol;
             string? name = null;
-            var decimals = MinDecimals;
             double price = 0;
             using (var reader = sample.ExecuteReader())
             {
                 while (reader.Read())
                 {
                     name ??= reader.GetString(0);
-                    for (var column = 1; column <= 7; column++)
-                    {
-                        decimals = Math.Max(decimals, DecimalsOf(reader.GetDouble(column)));
-                    }
                     price = reader.GetDouble(1);
                 }
             }
@@ -234,24 +237,9 @@ public sealed class ReplayRecording
             var oldestMs = (long)oldest.ExecuteScalar()!;
             var at = RecordingStore.FromUnixMs(oldestMs);
             first = first is { } f && f <= at ? f : at;
-            symbols.Add(new RecordedSymbol(symbol, name, Math.Min(decimals, MaxDecimals), price));
+            symbols.Add(new RecordedSymbol(symbol, name, price));
         }
         return (symbols, first);
-    }
-
-    private static int DecimalsOf(Quote q) =>
-        new[] { q.Last, q.Open, q.High, q.Low, q.PreviousClose, q.Buy, q.Sell }.Max(DecimalsOf);
-
-    // As the price prints (shortest round-trip form): 57.15 has 2, 3.215 has 3, 1455 has 0.
-    private static int DecimalsOf(double price)
-    {
-        var text = price.ToString("R", CultureInfo.InvariantCulture);
-        if (text.Contains('E', StringComparison.OrdinalIgnoreCase))
-        {
-            return MaxDecimals;
-        }
-        var dot = text.IndexOf('.', StringComparison.Ordinal);
-        return Math.Clamp(dot < 0 ? 0 : text.Length - dot - 1, MinDecimals, MaxDecimals);
     }
 
     private static string Range(FeedReplayOptions replay) =>
@@ -293,5 +281,5 @@ public sealed class ReplayRecording
         return null;
     }
 
-    private readonly record struct RecordedSymbol(string Symbol, string Name, int Decimals, double FirstPrice);
+    private readonly record struct RecordedSymbol(string Symbol, string Name, double FirstPrice);
 }

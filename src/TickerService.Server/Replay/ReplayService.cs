@@ -7,6 +7,7 @@ using TickerService.Configuration;
 using TickerService.Market;
 using TickerService.Server.Hub;
 using TickerService.Server.Recording;
+using TickerService.Server.Registry;
 
 namespace TickerService.Server.Replay;
 
@@ -17,7 +18,7 @@ namespace TickerService.Server.Replay;
 /// </summary>
 public sealed class ReplayService(
     RecordingStore store,
-    InstrumentCatalog catalog,
+    InstrumentRegistry registry,
     IScheduler scheduler,
     TimeProvider time,
     IOptions<TickerOptions> options,
@@ -46,8 +47,8 @@ public sealed class ReplayService(
             throw new ClientRequestException("Give a replay request: { symbols, from, to, speed, replayId }.");
         }
         var id = CheckId(request.ReplayId);
-        var symbols = catalog.Resolve(request.Symbols, options.Value.Limits.MaxSymbolsPerConnection);
-        var filter = symbols.Equals(catalog.All) ? null : symbols.Indices().Select(i => catalog.Options[i].Symbol).ToArray();
+        // Live and history-only symbols alike; null ("*"): every recorded symbol.
+        var filter = registry.Resolve(request.Symbols, options.Value.Limits.MaxSymbolsPerConnection);
         var from = Utc(request.From);
         var to = request.To is { } end ? Utc(end) : time.GetUtcNow().UtcDateTime;
         if (from > to)

@@ -156,7 +156,7 @@ public sealed class ImportIntegrityTests : IDisposable
         await using var server = new TickerServer(_database.Path).With("Ticker:Recording:Enabled", "false");
         _ = server.BaseAddress;
         var now = new DateTimeOffset(2026, 11, 27, 15, 0, 0, TimeSpan.Zero);
-        var importer = new RecordingImporter(server.Store, server.Recorder, server.Services.GetRequiredService<InstrumentCatalog>(), new FakeTimeProvider(now));
+        var importer = new RecordingImporter(server.Store, server.Recorder, server.Services.GetRequiredService<InstrumentCatalog>(), server.Services.GetRequiredService<TickerService.Server.Registry.InstrumentRegistry>(), new FakeTimeProvider(now));
         var xom = Simulated(now.UtcDateTime).Single(q => q.Symbol == "XOM");
         var atSkew = xom with { Timestamp = now.UtcDateTime + RecordingImporter.ClockSkew, Sequence = 1 };
         var pastSkew = xom with { Timestamp = atSkew.Timestamp.AddMilliseconds(1), Sequence = 2 };

@@ -43,9 +43,9 @@ public sealed class ReplayRefusalTests : IDisposable
         var aapl = RecordedBars.Daily("AAPL", "Apple Inc.", 3);
         aapl[1] = aapl[1] with { Sell = aapl[1].Buy + 0.01 };
         var file = Path.Combine(_folder, "bars.csv");
-        await using (var csv = File.Create(file))
+        await using (var stream = File.Create(file))
         {
-            await RecordingFormats.WriteAsync(csv, aapl, RecordingFormats.Csv, CancellationToken.None);
+            await RecordingFormats.WriteAsync(stream, aapl, RecordingFormats.Csv, CancellationToken.None);
         }
 
         var line = await RefusalOf(file);

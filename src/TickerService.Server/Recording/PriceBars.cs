@@ -1,0 +1,258 @@
+using System.Globalization;
+using nietras.SeparatedValues;
+using TickerService.Market;
+
+namespace TickerService.Server.Recording;
+
+/// <summary>
+/// Price bars as people download them (SPEC 8): CSV with a header holding <c>date</c> (or
+/// <c>timestamp</c>), <c>open</c>, <c>high</c>, <c>low</c>, <c>close</c>, and optionally
+/// <c>volume</c>, <c>symbol</c>, <c>name</c>; other columns (<c>adjclose</c>...) are ignored.
+/// <see cref="Read"/> checks every row and refuses the file at the first bad line and field;
+/// <see cref="ToQuotes"/> turns each bar into one quote that keeps every SPEC 1 invariant.
+/// </summary>
+/// <remarks>
+/// <para>A date without a time of day is placed at <see cref="SessionTime"/> (21:00 UTC) of that
+/// day: after the close of New York (16:00 EST = 21:00 UTC, 20:00 UTC in summer), London and
+/// Tokyo, and before any of them opens the next day, so a daily bar's quote, the state at the
+/// close, sits after its own session everywhere and its UTC date is the bar's date.</para>
+/// <para>Bars are sorted per symbol by time (stable, so a refusal names lines as the file has
+/// them): Yahoo writes oldest first, Stooq and others often newest first.</para>
+/// </remarks>
+public static class PriceBars
+{
+    public const string Format = "bars";
+
+    /// <summary>Where a date-only bar is placed in its day (UTC).</summary>
+    public static readonly TimeSpan SessionTime = TimeSpan.FromHours(21);
+
+    private static readonly SepReaderOptions CsvReader = Sep.New(',').Reader(o => o with { Unescape = true, DisableColCountCheck = true });
+
+    /// <summary>
+    /// Reads and checks every bar. <paramref name="symbol"/> and <paramref name="name"/> stand for
+    /// missing columns; <paramref name="latest"/> is the newest time a bar may carry (now and the
+    /// clock skew allowed).
+    /// </summary>
+    /// <exception cref="RecordingFormatException">The first bad line and field.</exception>
+    public static List<PriceBar> Read(string text, string? symbol, string? name, DateTime latest)
+    {
+        var bars = new List<PriceBar>();
+        using var reader = CsvReader.FromText(text);
+        if (reader.IsEmpty)
+        {
+            return bars;
+        }
+        var columns = Columns.Of(reader.Header, symbol);
+        var fixedSymbol = symbol?.Trim().ToUpperInvariant();
+        if (columns.Symbol < 0 && !Symbols.IsWellFormed(fixedSymbol))
+        {
+            throw new RecordingFormatException(1, "symbol", $"'{symbol}' given as ?symbol= is not a symbol (1 to 12 of A-Z 0-9 . - _ =)");
+        }
+        var seen = new HashSet<(string, DateTime)>();
+        var line = 2;
+        while (Next(reader, ref line))
+        {
+            var row = reader.Current;
+            line = row.LineNumberFrom;
+            if (row.ColCount == 1 && row.Span.IsWhiteSpace())
+            {
+                continue;
+            }
+            var bar = Bar(row, columns, line, fixedSymbol, name, latest);
+            if (!seen.Add((bar.Symbol, bar.Timestamp)))
+            {
+                throw new RecordingFormatException(line, columns.DateName, $"{bar.Symbol} has a bar at {bar.Timestamp:yyyy-MM-dd'T'HH:mm:ss'Z'} already: each date once per symbol");
+            }
+            bars.Add(bar);
+        }
+        return bars;
+    }
+
+    /// <summary>
+    /// One quote per bar, per symbol in time order (the order quotes are written and replayed):
+    /// <list type="bullet">
+    /// <item>last = close; open, high, low as the bar's; all rounded to the symbol's tick.</item>
+    /// <item>previousClose = the previous bar's close; the first bar's own open (no earlier close
+    /// is known, and its open is where the day started), so its change is the day's move.</item>
+    /// <item>change = last - previousClose; changePercent = 100 * change / previousClose, to 2 places.</item>
+    /// <item>buy = close + one tick, sell = close - one tick (close itself when that would be 0):
+    /// a bar has no spread, and the narrowest one keeps sell &lt; buy.</item>
+    /// <item>volume = the bar's (0 without the column); previousVolume = the previous bar's (0 for the first).</item>
+    /// <item>session "closed": a bar is the state once its session is over.</item>
+    /// <item>sequence continues the symbol's highest recorded one (1 for a new symbol), so the
+    /// recording's rule that sequences rise in time order holds when the bars come after it.</item>
+    /// </list>
+    /// </summary>
+    public static List<NumberedQuote> ToQuotes(IEnumerable<PriceBar> bars, Func<string, decimal> tickSizeOf, IReadOnlyDictionary<string, long> lastSequences)
+    {
+        var quotes = new List<NumberedQuote>();
+        foreach (var symbol in bars.GroupBy(b => b.Symbol, StringComparer.Ordinal))
+        {
+            var scale = new TickScale(tickSizeOf(symbol.Key));
+            var sequence = lastSequences.TryGetValue(symbol.Key, out var last) ? last : 0;
+            PriceBar? previous = null;
+            long previousClose = 0;
+            foreach (var bar in symbol.OrderBy(b => b.Timestamp))
+            {
+                long open = Ticks(scale, bar.Open, bar, "open"), high = Ticks(scale, bar.High, bar, "high"),
+                    low = Ticks(scale, bar.Low, bar, "low"), close = Ticks(scale, bar.Close, bar, "close");
+                var before = previous is null ? open : previousClose;
+                var change = close - before;
+                var changePrice = scale.ToPrice(change);
+                var beforePrice = scale.ToPrice(before);
+                quotes.Add(new NumberedQuote(bar.Line, new Quote
+                {
+                    Symbol = bar.Symbol,
+                    Name = bar.Name,
+                    Last = scale.ToPrice(close),
+                    Change = changePrice,
+                    ChangePercent = Math.Round(100 * changePrice / beforePrice, 2, MidpointRounding.AwayFromZero),
+                    Open = scale.ToPrice(open),
+                    High = scale.ToPrice(high),
+                    Low = scale.ToPrice(low),
+                    PreviousClose = beforePrice,
+                    Volume = bar.Volume,
+                    PreviousVolume = previous?.Volume ?? 0,
+                    Buy = scale.ToPrice(close + 1),
+                    Sell = scale.ToPrice(close > 1 ? close - 1 : close),
+                    Timestamp = bar.Timestamp,
+                    Sequence = ++sequence,
+                    Session = SessionState.Closed,
+                }));
+                previous = bar;
+                previousClose = close;
+            }
+        }
+        return quotes;
+    }
+
+    // A positive price can still round to 0 ticks (0.004 at a 0.01 tick): that bar cannot be quoted.
+    private static long Ticks(TickScale scale, double price, PriceBar bar, string field)
+    {
+        var ticks = scale.ToTicks(price);
+        return ticks > 0
+            ? ticks
+            : throw new RecordingFormatException(bar.Line, field, string.Create(CultureInfo.InvariantCulture, $"{price} rounds to 0 at {bar.Symbol}'s tick of {scale.Tick}"));
+    }
+
+    private static PriceBar Bar(SepReader.Row row, Columns columns, int line, string? fixedSymbol, string? fixedName, DateTime latest)
+    {
+        var symbol = columns.Symbol >= 0 ? Text(row, columns.Symbol, "symbol", line).ToUpperInvariant() : fixedSymbol!;
+        if (!Symbols.IsWellFormed(symbol))
+        {
+            throw new RecordingFormatException(line, "symbol", $"'{symbol}' is not a symbol (1 to 12 of A-Z 0-9 . - _ =)");
+        }
+        var name = columns.Name >= 0 ? Text(row, columns.Name, "name", line) : fixedName?.Trim();
+        var timestamp = Timestamp(Span(row, columns.Date, columns.DateName, line), line, columns.DateName);
+        if (timestamp > latest)
+        {
+            throw new RecordingFormatException(line, columns.DateName, $"{timestamp:yyyy-MM-dd'T'HH:mm:ss'Z'} is in the future (a date-only bar stands at {SessionTime.Hours}:00 UTC of its day)");
+        }
+        double open = Price(row, columns.Open, "open", line), high = Price(row, columns.High, "high", line),
+            low = Price(row, columns.Low, "low", line), close = Price(row, columns.Close, "close", line);
+        var c = CultureInfo.InvariantCulture;
+        if (high < Math.Max(open, close) || high < low)
+        {
+            throw new RecordingFormatException(line, "high", string.Create(c, $"high ({high}) is below the open ({open}), close ({close}) or low ({low})"));
+        }
+        if (low > Math.Min(open, close))
+        {
+            throw new RecordingFormatException(line, "low", string.Create(c, $"low ({low}) is above the open ({open}) or close ({close})"));
+        }
+        return new PriceBar(line, symbol, string.IsNullOrWhiteSpace(name) ? symbol : name, timestamp, open, high, low, close,
+            columns.Volume >= 0 ? Volume(Span(row, columns.Volume, "volume", line), line) : 0);
+    }
+
+    private static string Text(SepReader.Row row, int column, string field, int line) => column < row.ColCount
+        ? row[column].ToString().Trim()
+        : throw new RecordingFormatException(line, field, $"the field is missing: the row has {row.ColCount} fields");
+
+    // Numbers and dates are parsed from the row's own characters: no string per field on the hot path.
+    private static ReadOnlySpan<char> Span(SepReader.Row row, int column, string field, int line) => column < row.ColCount
+        ? row[column].Span.Trim()
+        : throw new RecordingFormatException(line, field, $"the field is missing: the row has {row.ColCount} fields");
+
+    private static double Price(SepReader.Row row, int column, string field, int line)
+    {
+        var text = Span(row, column, field, line);
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        {
+            throw new RecordingFormatException(line, field, $"'{text}' is not a number");
+        }
+        return value > 0 ? value : throw new RecordingFormatException(line, field, $"{field} ({text}) must be above 0");
+    }
+
+    private static DateTime Timestamp(ReadOnlySpan<char> text, int line, string field)
+    {
+        if (DateOnly.TryParseExact(text, "yyyy-MM-dd", CultureInfo.InvariantCulture, DateTimeStyles.None, out var date))
+        {
+            return date.ToDateTime(TimeOnly.FromTimeSpan(SessionTime), DateTimeKind.Utc);
+        }
+        if (text.Length > 10 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        {
+            var utc = at.UtcDateTime;
+            return utc.Ticks % TimeSpan.TicksPerMillisecond == 0
+                ? utc
+                : throw new RecordingFormatException(line, field, $"'{text}' is finer than a millisecond");
+        }
+        throw new RecordingFormatException(line, field, $"'{text}' is not a date (yyyy-MM-dd) or an ISO-8601 timestamp");
+    }
+
+    // Integers, or whole numbers written with a fraction (some tools write 3452650000.0); empty is 0.
+    private static long Volume(ReadOnlySpan<char> text, int line)
+    {
+        if (text.Length == 0)
+        {
+            return 0;
+        }
+        if (long.TryParse(text, NumberStyles.Integer, CultureInfo.InvariantCulture, out var volume) ||
+            (double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var whole) && whole == Math.Floor(whole) && Math.Abs(whole) < 1e18 && (volume = (long)whole) == whole))
+        {
+            return volume >= 0 ? volume : throw new RecordingFormatException(line, "volume", $"volume ({text}) cannot be negative");
+        }
+        throw new RecordingFormatException(line, "volume", $"'{text}' is not a whole number");
+    }
+
+    private static bool Next(SepReader reader, ref int line)
+    {
+        try
+        {
+            return reader.MoveNext();
+        }
+        catch (InvalidDataException exception)
+        {
+            throw new RecordingFormatException(line, null, exception.Message.TrimEnd('.'));
+        }
+    }
+
+    private readonly record struct Columns(int Date, string DateName, int Open, int High, int Low, int Close, int Volume, int Symbol, int Name)
+    {
+        public static Columns Of(SepReaderHeader header, string? symbol)
+        {
+            var names = header.ColNames.Select(n => n.Trim().ToLowerInvariant()).ToList();
+            int Required(string field) => names.IndexOf(field) is >= 0 and var i
+                ? i
+                : throw new RecordingFormatException(1, field, $"the header row has no '{field}' column (it needs date or timestamp, open, high, low, close; volume, symbol, name optional)");
+            var date = names.IndexOf("date");
+            var dateName = "date";
+            if (date < 0 && names.IndexOf("timestamp") is >= 0 and var timestamp)
+            {
+                (date, dateName) = (timestamp, "timestamp");
+            }
+            if (date < 0)
+            {
+                Required("date");
+            }
+            var symbolColumn = names.IndexOf("symbol");
+            if (symbolColumn < 0 && string.IsNullOrWhiteSpace(symbol))
+            {
+                throw new RecordingFormatException(1, "symbol", "the header row has no 'symbol' column and no ?symbol= was given: say whose bars these are");
+            }
+            return new Columns(date, dateName, Required("open"), Required("high"), Required("low"), Required("close"),
+                names.IndexOf("volume"), symbolColumn, names.IndexOf("name"));
+        }
+    }
+}
+
+/// <summary>One checked bar: the 1-based line it came from, for errors found later.</summary>
+public sealed record PriceBar(int Line, string Symbol, string Name, DateTime Timestamp, double Open, double High, double Low, double Close, long Volume);
