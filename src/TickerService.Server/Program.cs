@@ -1,4 +1,5 @@
 using TickerService.Server.Api;
+using TickerService.Server.Cluster;
 using TickerService.Server.Configuration;
 using TickerService.Server.Feed;
 using TickerService.Server.Health;
@@ -22,6 +23,7 @@ builder.Services.AddTickerHealth();
 builder.Services.AddWidgetCors();
 builder.Services.AddTickerObservability(builder.Configuration);
 builder.Services.AddTickerSecurity();
+builder.Services.AddCluster(builder.Configuration);
 
 var app = builder.Build();
 
@@ -34,6 +36,7 @@ app.MapQuoteApi();
 app.MapRecordingApi();
 app.MapTickerHealth();
 app.MapTickerMetrics();
+app.MapCluster();
 
 app.Run();
 
