@@ -43,14 +43,17 @@ public sealed class ClusterTests(ITestOutputHelper output)
     [SkippableFact]
     public async Task Killing_the_leader_hands_over_within_five_seconds_and_clients_see_no_gap_or_repeat()
     {
+        var clock = Stopwatch.StartNew();
         await using var cluster = await TestCluster.StartAsync("a", "b", "c");
         var (leader, epoch) = await cluster.AgreedLeaderAsync();
+        output.WriteLine($"{clock.ElapsedMilliseconds} ms: {leader} leads");
         var survivors = cluster.Nodes.Keys.Where(n => n != leader).ToArray();
         var clients = await ConnectAsync(cluster, survivors);
         await WarmUpAsync(clients);
         var before = clients.Max(c => c.LastSequence(Symbols[0])) + 10;
         await Eventually.TrueAsync(() => clients.All(c => c.LastSequence(Symbols[0]) >= before), TimeSpan.FromSeconds(30));
 
+        output.WriteLine($"{clock.ElapsedMilliseconds} ms: warmed up, killing {leader}");
         var killedAt = Stopwatch.StartNew();
         cluster.Nodes[leader].Kill();
         var (next, nextEpoch) = await cluster.AgreedLeaderAsync(survivors, FailoverLimit + TimeSpan.FromSeconds(1));
@@ -76,9 +79,11 @@ public sealed class ClusterTests(ITestOutputHelper output)
             });
         }
 
+        output.WriteLine($"{clock.ElapsedMilliseconds} ms: flowing again");
         // The killed node comes back as a follower of the new leader.
         await cluster.StartNode(leader).WaitUntilUpAsync();
         Assert.Equal((next, nextEpoch), await cluster.AgreedLeaderAsync());
+        output.WriteLine($"{clock.ElapsedMilliseconds} ms: {leader} follows");
         await DisposeAsync(clients);
     }
 
