@@ -22,10 +22,17 @@ internal sealed class ClusterClient : IAsyncDisposable
             {
                 _quotes.AddRange(batch);
             }
+            if (OnQuote is { } onQuote)
+            {
+                Array.ForEach(batch, onQuote);
+            }
         });
     }
 
     public string Node { get; }
+
+    /// <summary>Called for each quote as it arrives (the measurements time them).</summary>
+    public Action<Quote>? OnQuote { get; set; }
 
     public HubConnectionState State => _connection.State;
 
