@@ -73,15 +73,14 @@ public sealed class ClusterMeasurements(ITestOutputHelper output)
         client.Forget();
         client.OnQuote = quote => { lock (latencies) { latencies.Add((DateTime.UtcNow - quote.Timestamp).TotalMilliseconds); } };
         var cpu = Cpu(cpuNode);
-        var first = client.LastSequence(Symbol);
-        var clock = Stopwatch.StartNew();
-        await Eventually.TrueAsync(() => clock.Elapsed >= window, window + TimeSpan.FromSeconds(5));
+        // A measuring window, not a wait for something to happen.
+        await Task.Delay(window);
         cpu = Cpu(cpuNode) - cpu;
-        var ticks = client.LastSequence(Symbol) - first;
         client.OnQuote = null;
         lock (latencies)
         {
-            return ([.. latencies], cpu, ticks);
+            // One symbol subscribed: one quote a tick.
+            return ([.. latencies], cpu, latencies.Count);
         }
     }
 
