@@ -11,7 +11,6 @@ public sealed class ClusterState(string node, bool clustered)
     private ClusterStatus _status = new(node, clustered ? ClusterStatus.Follower : ClusterStatus.Single, 0, null);
     private volatile string? _holding;
     private long _takeovers;
-    private long _busLagMicroseconds;
 
     public string Node => node;
 
@@ -32,9 +31,6 @@ public sealed class ClusterState(string node, bool clustered)
     public bool IsLeader => _holding is not null;
 
     public long Takeovers => Interlocked.Read(ref _takeovers);
-
-    /// <summary>From the leader's publish to this node's feed, for the last entry read.</summary>
-    public double BusLagMilliseconds => Interlocked.Read(ref _busLagMicroseconds) / 1000.0;
 
     public void BecameLeader(string holding, long epoch)
     {
@@ -69,6 +65,4 @@ public sealed class ClusterState(string node, bool clustered)
             }
         }
     }
-
-    public void RecordBusLag(TimeSpan lag) => Interlocked.Exchange(ref _busLagMicroseconds, (long)(lag.TotalMilliseconds * 1000));
 }

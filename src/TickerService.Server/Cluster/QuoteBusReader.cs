@@ -111,9 +111,7 @@ internal sealed partial class QuoteBusReader(
                 {
                     feed.PublishSession(session);
                 }
-                var lag = time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(entry.PublishedAtMs);
-                state.RecordBusLag(lag);
-                metrics.RecordBusLag(lag);
+                metrics.RecordBusLag(time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(entry.PublishedAtMs));
             }
         }
         return last;

@@ -18,6 +18,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private const string TickInterval = "00:00:00.200";
 
     private readonly string _folder = TempFolder.Create();
+    private readonly List<ChildServer> _started = [];
     private ConnectionMultiplexer? _redis;
 
     private TestCluster(RedisServer redis) => Redis = redis;
@@ -38,12 +39,16 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Starts (or starts again, on the same recording file) a node.</summary>
-    public ChildServer StartNode(string name) =>
-        Nodes[name] = ChildServer.Start(
+    public ChildServer StartNode(string name)
+    {
+        var node = ChildServer.Start(
             $"--Ticker:Cluster:Redis={Redis.ConnectionString}",
             $"--Ticker:Cluster:Node={name}",
             $"--Ticker:Recording:Path={Path.Combine(_folder, name + ".db")}",
             $"--Ticker:Feed:TickInterval={TickInterval}");
+        _started.Add(node);
+        return Nodes[name] = node;
+    }
 
     public static async Task<ClusterStatus> StatusAsync(ChildServer node)
     {
@@ -101,7 +106,7 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public async ValueTask DisposeAsync()
     {
-        foreach (var node in Nodes.Values)
+        foreach (var node in _started)
         {
             // SIGKILL ends a node left stopped as well.
             await node.DisposeAsync();
