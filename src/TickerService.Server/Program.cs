@@ -1,4 +1,5 @@
 using TickerService.Server.Api;
+using TickerService.Server.Cluster;
 using TickerService.Server.Configuration;
 using TickerService.Server.Feed;
 using TickerService.Server.Health;
@@ -23,6 +24,7 @@ builder.Services.AddWidgetCors();
 builder.Services.AddWidget();
 builder.Services.AddTickerObservability(builder.Configuration);
 builder.Services.AddTickerSecurity();
+builder.Services.AddCluster(builder.Configuration);
 
 var app = builder.Build();
 if (!app.ConfigurationIsValid())
@@ -40,6 +42,7 @@ app.MapFeedApi();
 app.MapRecordingApi();
 app.MapTickerHealth();
 app.MapTickerMetrics();
+app.MapCluster();
 
 app.Run();
 return 0;

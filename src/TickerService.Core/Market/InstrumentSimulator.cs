@@ -130,6 +130,21 @@ internal sealed class InstrumentSimulator
         _quietTicks = 0;
     }
 
+    /// <summary>Takes up a published quote's state, so the next quote follows it (a new cluster leader).</summary>
+    public void ContinueFrom(Quote quote)
+    {
+        _last = _scale.ToTicks(quote.Last);
+        _price = _last;
+        _open = _scale.ToTicks(quote.Open);
+        _high = _scale.ToTicks(quote.High);
+        _low = _scale.ToTicks(quote.Low);
+        _previousClose = _scale.ToTicks(quote.PreviousClose);
+        _volume = quote.Volume;
+        _previousVolume = quote.PreviousVolume;
+        // Never back: a sequence already published (or recorded here) is never made again.
+        _sequence = Math.Max(_sequence, quote.Sequence);
+    }
+
     private long NextVolume(GaussianSource random)
     {
         if (random.Uniform.NextDouble() >= _tradeProbability)

@@ -85,6 +85,23 @@ public sealed class MarketSimulator
         }
     }
 
+    /// <summary>
+    /// Continues from the last quotes another producer published (a cluster's new leader): each
+    /// quoted instrument's price, day and sequence, and the session. Instruments without a quote keep their state.
+    /// </summary>
+    public void ContinueFrom(IEnumerable<Quote> lastQuotes, bool open)
+    {
+        var bySymbol = lastQuotes.ToDictionary(q => q.Symbol, StringComparer.Ordinal);
+        foreach (var instrument in _instruments)
+        {
+            if (bySymbol.TryGetValue(instrument.Symbol, out var quote))
+            {
+                instrument.ContinueFrom(quote);
+            }
+        }
+        IsOpen = open;
+    }
+
     private Quote[] Announce(DateTime timestamp, string session, bool roll)
     {
         var quotes = new Quote[_instruments.Length];

@@ -9,7 +9,7 @@ namespace TickerService.Pipelines;
 /// A batch is the quotes of one tick. Whatever drives the feed (the simulator, a replay, a test)
 /// publishes here, one call at a time.
 /// </summary>
-public sealed class QuoteFeed : IDisposable
+public sealed class QuoteFeed : IQuoteOutlet, IDisposable
 {
     private readonly Subject<IReadOnlyList<Quote>> _batches = new();
     private readonly Subject<SessionEvent> _sessions = new();
@@ -46,6 +46,9 @@ public sealed class QuoteFeed : IDisposable
             return ticks == 0 ? null : new DateTimeOffset(ticks, TimeSpan.Zero);
         }
     }
+
+    /// <summary>A node's own feed always takes what its simulator makes.</summary>
+    public bool IsProducing => true;
 
     /// <summary>Publishes one batch. Callers serialise their calls (Rx observers expect it).</summary>
     public void Publish(IReadOnlyList<Quote> batch)

@@ -5,10 +5,17 @@ namespace TickerService.Pipelines;
 /// <summary>
 /// Drives the <see cref="QuoteFeed"/> from the <see cref="MarketSimulator"/>: what the Quartz jobs
 /// call, and what tests call directly. One lock makes ticks and session changes take turns.
+/// In a cluster the output goes to an <see cref="IQuoteOutlet"/> (the quote bus) instead, and a
+/// node that is not producing (a follower) neither trades nor publishes.
 /// </summary>
-public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, TimeProvider time)
+public sealed class SimulatedMarket(MarketSimulator simulator, IQuoteOutlet outlet, TimeProvider time)
 {
     private readonly Lock _gate = new();
+
+    public SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, TimeProvider time)
+        : this(simulator, (IQuoteOutlet)feed, time)
+    {
+    }
 
     public bool IsOpen
     {
@@ -30,12 +37,27 @@ public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, T
         }
     }
 
+    /// <summary>
+    /// Continues prices, session and sequences from the last quotes another producer published
+    /// (a cluster's new leader), instead of from the configured start.
+    /// </summary>
+    public void ContinueFrom(IEnumerable<Quote> lastQuotes, bool open)
+    {
+        lock (_gate)
+        {
+            simulator.ContinueFrom(lastQuotes, open);
+        }
+    }
+
     /// <summary>Publishes every instrument's current state, so the cache has a snapshot before the first tick.</summary>
     public void PublishSnapshot()
     {
         lock (_gate)
         {
-            feed.Publish(simulator.Snapshot(Now()));
+            if (outlet.IsProducing)
+            {
+                outlet.Publish(simulator.Snapshot(Now()));
+            }
         }
     }
 
@@ -44,8 +66,12 @@ public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, T
     {
         lock (_gate)
         {
+            if (!outlet.IsProducing)
+            {
+                return [];
+            }
             var quotes = simulator.Tick(Now());
-            feed.Publish(quotes);
+            outlet.Publish(quotes);
             return quotes;
         }
     }
@@ -55,9 +81,13 @@ public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, T
     {
         lock (_gate)
         {
+            if (!outlet.IsProducing)
+            {
+                return;
+            }
             var now = Now();
-            feed.Publish(simulator.OpenSession(now));
-            feed.PublishSession(new SessionEvent { State = SessionState.Open, At = now });
+            outlet.Publish(simulator.OpenSession(now));
+            outlet.PublishSession(new SessionEvent { State = SessionState.Open, At = now });
         }
     }
 
@@ -66,13 +96,13 @@ public sealed class SimulatedMarket(MarketSimulator simulator, QuoteFeed feed, T
     {
         lock (_gate)
         {
-            if (!simulator.IsOpen)
+            if (!simulator.IsOpen || !outlet.IsProducing)
             {
                 return;
             }
             var now = Now();
-            feed.Publish(simulator.CloseSession(now));
-            feed.PublishSession(new SessionEvent { State = SessionState.Closed, At = now });
+            outlet.Publish(simulator.CloseSession(now));
+            outlet.PublishSession(new SessionEvent { State = SessionState.Closed, At = now });
         }
     }
 

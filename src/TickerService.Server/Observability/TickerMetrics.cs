@@ -16,6 +16,7 @@ public sealed class TickerMetrics
 
     private readonly Meter _meter;
     private readonly Histogram<double> _broadcastLatency;
+    private Histogram<double>? _busLag;
 
     public TickerMetrics(IMeterFactory meters)
     {
@@ -25,6 +26,18 @@ public sealed class TickerMetrics
     }
 
     public void RecordBroadcastLatency(TimeSpan latency) => _broadcastLatency.Record(latency.TotalMilliseconds);
+
+    /// <summary>From the leader's append to this node's feed, once per bus entry.</summary>
+    public void RecordBusLag(TimeSpan lag) => _busLag?.Record(lag.TotalMilliseconds);
+
+    /// <summary>The node's role, the lease's epoch, takeovers and the bus's lag; called once.</summary>
+    internal void ObserveCluster(Cluster.ClusterState state)
+    {
+        _busLag = _meter.CreateHistogram<double>("ticker.cluster.bus.lag", "ms", "From the leader's append to the quote bus until this node's feed published the entry.");
+        _meter.CreateObservableGauge("ticker.cluster.leader", () => state.IsLeader ? 1 : 0, null, "1 while this node leads the cluster (produces the quotes).");
+        _meter.CreateObservableGauge("ticker.cluster.epoch", () => state.Status.Epoch, null, "The lease's epoch (fencing token) this node knows.");
+        _meter.CreateObservableCounter("ticker.cluster.takeovers", () => state.Takeovers, "{takeover}", "Times this node took the lease.");
+    }
 
     /// <summary>Observes the feed and the broadcaster; called once, when both exist.</summary>
     internal void Observe(QuoteFeed feed, QuoteBroadcaster broadcaster, QuoteRecorder recorder)
