@@ -11,6 +11,11 @@ public sealed class LoadOptions
           --url URL              server base URL, loopback only (http://127.0.0.1:5000)
           --clients N            connections (100)
           --symbols LIST         comma-separated symbols, or * (*)
+          --portfolio K          instead of --symbols: each client subscribes to K symbols drawn from
+                                 the server's universe (seeded by --seed and the client's number)
+          --shape S              with --portfolio: diverse (each client its own K, default) or
+                                 identical (every client the K of client 0)
+          --seed N               seed of the portfolios (1)
           --mode M               subscribe: invoke Subscribe, read `quotes` messages;
                                  stream: invoke the StreamQuotes stream, read its items (subscribe)
           --client C             raw: ClientWebSocket speaking SignalR JSON by hand (default);
@@ -27,6 +32,9 @@ public sealed class LoadOptions
     public Uri Url { get; private init; } = new("http://127.0.0.1:5000");
     public int Clients { get; private init; } = 100;
     public string[] Symbols { get; private init; } = ["*"];
+    public int Portfolio { get; private init; }
+    public string Shape { get; private init; } = "diverse";
+    public int Seed { get; private init; } = 1;
     public string Mode { get; private init; } = "subscribe";
     public string Client { get; private init; } = "raw";
     public double WarmupSeconds { get; private init; } = 5;
@@ -36,6 +44,25 @@ public sealed class LoadOptions
     public string Label { get; private init; } = "";
     public int ConnectParallel { get; private init; } = 64;
     public string? JsonOut { get; private init; }
+
+    /// <summary>
+    /// What client <paramref name="index"/> subscribes to: <see cref="Symbols"/>, or its own
+    /// <see cref="Portfolio"/> symbols of <paramref name="universe"/>, the same for the same seed.
+    /// </summary>
+    public string[] SymbolsOf(int index, IReadOnlyList<string> universe)
+    {
+        if (Portfolio == 0)
+        {
+            return Symbols;
+        }
+        var random = new Random(Seed * 1_000_003 + (Shape == "identical" ? 0 : index));
+        var picked = new HashSet<int>();
+        while (picked.Count < Math.Min(Portfolio, universe.Count))
+        {
+            picked.Add(random.Next(universe.Count));
+        }
+        return [.. picked.Order().Select(i => universe[i])];
+    }
 
     public int StuckClients => (int)Math.Round(Clients * StuckPercent / 100.0);
 
@@ -63,6 +90,9 @@ public sealed class LoadOptions
             Url = url,
             Clients = (int)Number("clients", 100),
             Symbols = (Get("symbols") ?? "*").Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries),
+            Portfolio = (int)Number("portfolio", 0),
+            Shape = Get("shape") ?? "diverse",
+            Seed = (int)Number("seed", 1),
             Mode = Get("mode") ?? "subscribe",
             Client = Get("client") ?? "raw",
             WarmupSeconds = Number("warmup", 5),
@@ -80,6 +110,10 @@ public sealed class LoadOptions
         if (options.Mode is not ("subscribe" or "stream") || options.Client is not ("raw" or "signalr"))
         {
             throw new ArgumentException("--mode is subscribe or stream; --client is raw or signalr.");
+        }
+        if (options.Shape is not ("diverse" or "identical") || options.Portfolio < 0)
+        {
+            throw new ArgumentException("--shape is diverse or identical; --portfolio is a count of symbols.");
         }
         if (options.StuckClients > 0 && options.Client != "raw")
         {

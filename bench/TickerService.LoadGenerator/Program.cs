@@ -19,7 +19,8 @@ catch (Exception exception) when (exception is ArgumentException or FormatExcept
 
 using var http = new HttpClient { BaseAddress = options.Url, Timeout = TimeSpan.FromSeconds(10) };
 var table = new SymbolTable([.. (await LatestSequences(http)).Keys]);
-var subscribed = options.Symbols is ["*"] ? table.Symbols : options.Symbols;
+// Clients subscribed to each symbol, to know how many deliveries the window should have.
+var subscribers = new long[table.Count];
 var stats = new Stats();
 using var stopping = new CancellationTokenSource();
 var started = DateTime.UtcNow;
@@ -64,9 +65,14 @@ using (var gate = new SemaphoreSlim(options.ConnectParallel))
             {
                 var willStick = stuckEvery > 0 && index % stuckEvery == 0 && index / stuckEvery < options.StuckClients;
                 var client = new RawClient(stats, table) { WillStick = willStick };
-                await client.ConnectAsync(options.Url, options.Mode, options.Symbols, willStick, timeout.Token);
+                var symbols = options.SymbolsOf(index, table.Symbols);
+                await client.ConnectAsync(options.Url, options.Mode, symbols, willStick, timeout.Token);
                 lock (raw)
                 {
+                    if (!willStick)
+                    {
+                        Count(symbols);
+                    }
                     raw.Add(client);
                     receiving.Add(Task.Run(() => client.ReceiveLoopAsync(stopping.Token)));
                 }
@@ -74,9 +80,11 @@ using (var gate = new SemaphoreSlim(options.ConnectParallel))
             else
             {
                 var client = new SignalRClient(stats, table);
-                await client.ConnectAsync(options.Url, options.Mode, options.Symbols, timeout.Token);
+                var symbols = options.SymbolsOf(index, table.Symbols);
+                await client.ConnectAsync(options.Url, options.Mode, symbols, timeout.Token);
                 lock (signalr)
                 {
+                    Count(symbols);
                     signalr.Add(client);
                 }
             }
@@ -170,7 +178,7 @@ foreach (var client in raw.Where(c => c.Stuck))
     client.Resume();
 }
 await Task.Delay(TimeSpan.FromSeconds(3));
-var subscribedIndexes = subscribed.Select(table.IndexOf).Where(i => i >= 0).ToArray();
+var subscribedIndexes = Enumerable.Range(0, table.Count).Where(i => subscribers[i] > 0).ToArray();
 var deliveredInWindow = stats.DeliveredBetween([.. table.Symbols.Select(s => sequencesAfter.GetValueOrDefault(s))], subscribedIndexes);
 
 // Done: close everything.
@@ -181,9 +189,10 @@ await Task.WhenAll(raw.Select(c => c.CloseAsync()).Concat(signalr.Select(c => c.
 await Task.WhenAll(receiving);
 
 // Report.
-var published = subscribed.Sum(s => sequencesAfter.GetValueOrDefault(s) - sequencesBefore.GetValueOrDefault(s));
+long Published(string s) => sequencesAfter.GetValueOrDefault(s) - sequencesBefore.GetValueOrDefault(s);
+var published = subscribedIndexes.Sum(i => Published(table.Symbols[i]));
 var reading = connected - stuck;
-var expected = published * reading;
+var expected = subscribedIndexes.Sum(i => subscribers[i] * Published(table.Symbols[i]));
 List<(double Seconds, long Rss)> windowSamples;
 lock (samples)
 {
@@ -201,7 +210,8 @@ var result = new JsonObject
     ["connected"] = connected,
     ["connect_seconds"] = Math.Round(connectSeconds, 2),
     ["stuck"] = stuck,
-    ["symbols"] = string.Join(',', options.Symbols),
+    ["symbols"] = options.Portfolio > 0 ? $"{options.Shape} {options.Portfolio} of {table.Count}" : string.Join(',', options.Symbols),
+    ["instruments"] = table.Count,
     ["window_s"] = Math.Round(seconds, 2),
     ["published_quotes"] = published,
     ["delivered_quotes"] = stats.Quotes,
@@ -257,6 +267,18 @@ if (options.JsonOut is { } path)
     await File.AppendAllTextAsync(path, line + Environment.NewLine);
 }
 return 0;
+
+void Count(string[] symbols)
+{
+    foreach (var symbol in symbols)
+    {
+        var i = table.IndexOf(symbol);
+        if (i >= 0)
+        {
+            subscribers[i]++;
+        }
+    }
+}
 
 static double? Round(double? value, int digits) => value is { } v && double.IsFinite(v) ? Math.Round(v, digits) : null;
 

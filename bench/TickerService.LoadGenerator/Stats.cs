@@ -36,14 +36,16 @@ public sealed class Stats
 
     // Deliveries per (symbol, sequence) from the window's first sequence on, so the delivery
     // ratio counts exactly the quotes published in the window, wherever their arrival falls.
-    private const int SequenceCapacity = 1 << 16;
+    // Per symbol; a universe of thousands gets fewer each, 64 MB in all (a window sees far fewer per symbol).
+    private int _sequenceCapacity = 1 << 16;
     private long[]? _firstSequence;
     private int[][] _bySequence = [];
 
     /// <summary>Starts counting deliveries of every sequence after <paramref name="before"/>.</summary>
     public void CountSequencesAfter(long[] before)
     {
-        _bySequence = [.. before.Select(_ => new int[SequenceCapacity])];
+        _sequenceCapacity = Math.Clamp((1 << 24) / Math.Max(1, before.Length), 1024, 1 << 16);
+        _bySequence = [.. before.Select(_ => new int[_sequenceCapacity])];
         Volatile.Write(ref _firstSequence, before);
     }
 
@@ -55,7 +57,7 @@ public sealed class Stats
         foreach (var s in symbols)
         {
             var counts = _bySequence[s];
-            for (var offset = 0L; offset < Math.Min(SequenceCapacity, after[s] - first[s]); offset++)
+            for (var offset = 0L; offset < Math.Min(_sequenceCapacity, after[s] - first[s]); offset++)
             {
                 total += Volatile.Read(ref counts[offset]);
             }
@@ -94,7 +96,7 @@ public sealed class Stats
     public void AddQuote(long[] last, int symbol, long sequence, DateTime timestamp, DateTime now)
     {
         var measuring = Measuring;
-        if (symbol >= 0 && Volatile.Read(ref _firstSequence) is { } first && sequence > first[symbol] && sequence - first[symbol] <= SequenceCapacity)
+        if (symbol >= 0 && Volatile.Read(ref _firstSequence) is { } first && sequence > first[symbol] && sequence - first[symbol] <= _sequenceCapacity)
         {
             Interlocked.Increment(ref _bySequence[symbol][sequence - first[symbol] - 1]);
         }

@@ -7,6 +7,11 @@
 #        stream baseline), hub-stream (the service's own StreamQuotes) or hub-idle (the service
 #        with a Manual feed: nothing ticks, connections sit idle)
 #   bench/fanout/fanout.sh a | b | c | d    the scenarios; results appended to bench/fanout/results/
+#   bench/fanout/fanout.sh portfolios     identical vs diverse portfolios (5 symbols a client) at 500
+#        and 5,000 instruments, alternated in one run; with BEFORE=path/to/TickerService.Server.dll
+#        an older build runs beside the current one
+#   bench/fanout/fanout.sh curve          1,000, 5,000 and 10,000 clients with diverse portfolios,
+#        the hub beside the floor at each; then a stuck client among 1,000 diverse ones
 #   bench/fanout/fanout.sh chart        redraws docs/fanout.svg from results/scenario-a.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -64,6 +69,32 @@ case ${1:-} in
     for target in floor piped hub; do
       one "$target" 1000 --json-out "$RESULTS/scenario-d.jsonl"
     done ;;
+  portfolios)
+    # A generated universe (Ticker:SyntheticInstrumentCount): liquid names quote several times a
+    # second, the tail rarely, so each client's message carries only what changed for it.
+    for instruments in 500 5000; do
+      for round in $(seq "${ROUNDS:-2}"); do
+        for shape in identical diverse; do
+          INSTRUMENTS=$instruments one hub 1000 --portfolio 5 --shape "$shape" \
+            --label "hub $shape 5 of $instruments" --json-out "$RESULTS/portfolios.jsonl"
+          if [[ -n "${BEFORE:-}" ]]; then
+            SERVER_DLL=$BEFORE INSTRUMENTS=$instruments one hub 1000 --portfolio 5 --shape "$shape" \
+              --label "before $shape 5 of $instruments" --json-out "$RESULTS/portfolios.jsonl"
+          fi
+        done
+      done
+    done ;;
+  curve)
+    # The floor sends every client the same frame of the 15 default instruments; the hub each
+    # client its own 5 of 500. Both every 100 ms.
+    for clients in 1000 5000 10000; do
+      INSTRUMENTS=500 one hub "$clients" --portfolio 5 --connect-parallel 32 --label "hub diverse $clients" --json-out "$RESULTS/curve.jsonl"
+      one floor "$clients" --connect-parallel 32 --label "floor $clients" --json-out "$RESULTS/curve.jsonl"
+    done
+    for stuck in 0 1; do
+      DURATION=30 INSTRUMENTS=500 one hub 1000 --portfolio 5 --stuck-percent "$stuck" \
+        --label "hub diverse stuck=$stuck%" --json-out "$RESULTS/curve.jsonl"
+    done ;;
   chart) python3 bench/fanout/chart.py "$RESULTS/scenario-a.jsonl" docs/fanout.svg ;;
-  *) sed -n 2,11p "$0"; exit 2 ;;
+  *) sed -n 2,17p "$0"; exit 2 ;;
 esac

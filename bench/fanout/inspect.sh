@@ -8,7 +8,8 @@
 # counters: dotnet-counters' System.Runtime (allocation, GC, thread pool) every 5 s (CLIENTS 1000,
 #   SECONDS 15: two 5 s rates after the first sample; `dotnet tool install -g dotnet-counters`
 #   first); bench/fanout/results/counters-TARGET.csv.
-# With LABEL set, the file names end in -LABEL. Loopback only, bounded.
+# With LABEL set, the file names end in -LABEL; GEN_ARGS are passed to the generator (such as
+# "--portfolio 5"), INSTRUMENTS and TICK to the target (targets.sh). Loopback only, bounded.
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 tool=$1 target=$2
@@ -28,7 +29,7 @@ suffix=$target${LABEL:+-$LABEL}
 start_target "$target" "$url" /dev/null
 pid=$SERVER_PID
 dotnet "$GENERATOR_DLL" --url "$url" --clients "$clients" --pid "$pid" --warmup 3 --duration $((seconds + 10)) \
-  --label "$target $tool" >/tmp/inspect-gen.out 2>&1 &
+  --label "$target $tool" ${GEN_ARGS:-} >/tmp/inspect-gen.out 2>&1 &
 gen=$!
 for _ in $(seq 120); do grep -q connected /tmp/inspect-gen.out && break; sleep 0.5; done
 sleep 5

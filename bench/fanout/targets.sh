@@ -1,9 +1,17 @@
 # Sourced by the fan-out scripts (fanout.sh, inspect.sh): what each target is and
 # how to start and stop one. Run from the repository root.
-SERVER_DLL=src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll
+# SERVER_DLL may point at another build of the service (an older commit's, to compare side by side).
+SERVER_DLL=${SERVER_DLL:-src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll}
 FLOOR_DLL=bench/TickerService.RawFloor/bin/Release/net10.0/TickerService.RawFloor.dll
 GENERATOR_DLL=bench/TickerService.LoadGenerator/bin/Release/net10.0/TickerService.LoadGenerator.dll
-FEED=(--Ticker:Feed:TickInterval=00:00:00.100 --Ticker:Feed:Seed=1)
+
+# feed: the feed's settings, read when a target starts: TICK (a TimeSpan) and INSTRUMENTS (a
+# generated universe of that many, Ticker:SyntheticInstrumentCount; the floor always quotes the 15
+# defaults).
+feed() {
+  FEED=(--Ticker:Feed:TickInterval="${TICK:-00:00:00.100}" --Ticker:Feed:Seed=1)
+  if [[ -n "${INSTRUMENTS:-}" ]]; then FEED+=(--Ticker:SyntheticInstrumentCount="$INSTRUMENTS"); fi
+}
 
 # 10,000 sockets need 10,000 descriptors on each side.
 ulimit -n "$(ulimit -Hn)"
@@ -14,6 +22,7 @@ ulimit -n "$(ulimit -Hn)"
 #   way SignalR's WebSocket transport does), stream (classic per-client stream baseline)
 start_target() {
   local target=$1 url=$2 log=$3 server
+  feed
   case $target in
     hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
     hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;

@@ -12,6 +12,13 @@ public sealed class TickerOptions
     /// <summary>The instruments the feed quotes. Empty means <see cref="DefaultInstruments.All"/>.</summary>
     public List<InstrumentOptions> Instruments { get; set; } = [];
 
+    /// <summary>
+    /// With no <see cref="Instruments"/> configured: a generated universe of this many instruments
+    /// (<see cref="SyntheticInstruments"/>, for load tests) instead of the defaults. 0: the defaults.
+    /// </summary>
+    [Range(0, 100_000)]
+    public int SyntheticInstrumentCount { get; set; }
+
     public FeedOptions Feed { get; set; } = new();
 
     public MarketSessionOptions Session { get; set; } = new();
@@ -37,7 +44,9 @@ public sealed class TickerOptions
 
     /// <summary>The configured instruments, or the defaults when none are configured.</summary>
     public IReadOnlyList<InstrumentOptions> EffectiveInstruments =>
-        Instruments.Count > 0 ? Instruments : DefaultInstruments.All;
+        Instruments.Count > 0 ? Instruments
+        : SyntheticInstrumentCount > 0 ? SyntheticInstruments.Generate(SyntheticInstrumentCount)
+        : DefaultInstruments.All;
 }
 
 public sealed class InstrumentOptions
@@ -78,6 +87,14 @@ public sealed class InstrumentOptions
     /// <summary>Trades come in whole lots of this size.</summary>
     [Range(1, 1_000_000)]
     public int LotSize { get; set; } = 100;
+
+    /// <summary>
+    /// How often the instrument trades, on average: a liquid name several times a second, an
+    /// illiquid one every few minutes. A tick quotes only the instruments that traded in it.
+    /// Empty: a quote on every tick.
+    /// </summary>
+    [Range(1e-6, 1e6)]
+    public double? TradesPerSecond { get; set; }
 }
 
 public enum FeedMode

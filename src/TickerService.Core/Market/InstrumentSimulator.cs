@@ -27,6 +27,10 @@ internal sealed class InstrumentSimulator
     private readonly long _spreadTicks;
     private readonly double _tradeProbability;
     private readonly double _meanLotsPerTrade;
+    private readonly double _quoteProbability;
+
+    // Ticks since the last quote: the price diffuses over all of them when the instrument next trades.
+    private int _quietTicks;
 
     private double _price;
     private long _last;
@@ -54,6 +58,19 @@ internal sealed class InstrumentSimulator
         _tradeProbability = Math.Min(1, volumePerTick / meanTradeVolume);
         _meanLotsPerTrade = MeanLots * Math.Max(1, volumePerTick / meanTradeVolume);
 
+        // With a trade rate, a tick quotes the instrument when a Poisson process of that rate
+        // fires in it, and each quote is a trade of the volume that accrued since the last one.
+        if (options.TradesPerSecond is { } rate)
+        {
+            _quoteProbability = 1 - Math.Exp(-rate * tickInterval.TotalSeconds);
+            _tradeProbability = 1;
+            _meanLotsPerTrade = Math.Max(1, options.TypicalVolume / (rate * TradingSecondsPerSession) / options.LotSize / (1 + BlockOdds * (BlockFactor - 1)));
+        }
+        else
+        {
+            _quoteProbability = 1;
+        }
+
         var start = Math.Max(_scale.ToTicks(options.StartPrice), _spreadTicks + 1);
         _price = start;
         _last = _open = _high = _low = _previousClose = start;
@@ -69,11 +86,28 @@ internal sealed class InstrumentSimulator
         set => _sequence = value;
     }
 
+    /// <summary>
+    /// Whether the instrument trades in this tick. Always, without a trade rate (and then no random
+    /// number is drawn, so such a market gives the same quotes as before rates existed).
+    /// </summary>
+    public bool Trades(GaussianSource random)
+    {
+        if (_quoteProbability >= 1 || random.Uniform.NextDouble() < _quoteProbability)
+        {
+            return true;
+        }
+        _quietTicks++;
+        return false;
+    }
+
     /// <summary>One tick of trading: the price moves, volume may grow, the book is re-quoted.</summary>
     public Quote Trade(GaussianSource random, DateTime timestamp)
     {
+        // The price moved over every tick since the last quote: drift and variance add up.
+        var ticks = _quietTicks + 1;
+        _quietTicks = 0;
         // _price is in ticks; keep it at least a spread above zero so the bid stays positive.
-        _price *= Math.Exp(_driftPerTick + _volatilityPerTick * random.Next());
+        _price *= Math.Exp(_driftPerTick * ticks + _volatilityPerTick * Math.Sqrt(ticks) * random.Next());
         _price = Math.Max(_price, _spreadTicks + 1);
 
         _last = (long)Math.Round(_price, MidpointRounding.AwayFromZero);
@@ -93,6 +127,7 @@ internal sealed class InstrumentSimulator
         _previousVolume = _volume;
         _volume = 0;
         _open = _high = _low = _last;
+        _quietTicks = 0;
     }
 
     private long NextVolume(GaussianSource random)

@@ -26,7 +26,10 @@ public sealed class MarketSimulator
 
     public bool IsOpen { get; private set; }
 
-    /// <summary>One quote per instrument, in catalog order; none while the market is closed.</summary>
+    /// <summary>
+    /// One quote per instrument that traded in this tick (every instrument without a trade rate),
+    /// in catalog order; none while the market is closed.
+    /// </summary>
     public Quote[] Tick(DateTime timestamp)
     {
         if (!IsOpen)
@@ -34,11 +37,15 @@ public sealed class MarketSimulator
             return [];
         }
         var quotes = new Quote[_instruments.Length];
-        for (var i = 0; i < quotes.Length; i++)
+        var count = 0;
+        foreach (var instrument in _instruments)
         {
-            quotes[i] = _instruments[i].Trade(_random, timestamp);
+            if (instrument.Trades(_random))
+            {
+                quotes[count++] = instrument.Trade(_random, timestamp);
+            }
         }
-        return quotes;
+        return count == quotes.Length ? quotes : quotes[..count];
     }
 
     /// <summary>

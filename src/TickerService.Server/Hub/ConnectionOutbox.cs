@@ -1,30 +1,29 @@
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Protocol;
 using TickerService.Market;
 using TickerService.Pipelines;
 
 namespace TickerService.Server.Hub;
 
 /// <summary>
-/// The way out to one connection. At most one write is in flight: while the connection drains it
-/// (a slow network, a stalled reader), new quotes wait in a <see cref="LatestQuoteBuffer"/>, one
-/// per symbol, the newest. So the broadcaster never waits on this connection, and what waits for
-/// it is bounded by the number of instruments, however long it stalls. A connection that keeps
-/// up takes the shared, already-serialized message and costs no allocation of its own.
+/// The way out to one connection, whatever kind it is: subclasses only write bytes
+/// (<see cref="WriteAsync"/>). At most one write is in flight: while the connection drains it (a
+/// slow network, a stalled reader), new quotes wait in a <see cref="LatestQuoteBuffer"/>, one per
+/// symbol, the newest. So the fan-out never waits on this connection, and what waits for it is
+/// bounded by the number of instruments, however long it stalls. A connection that keeps up
+/// takes the shared, already-serialized message and costs no allocation of its own.
 /// </summary>
-internal sealed class ConnectionOutbox(HubConnectionContext connection, InstrumentCatalog catalog, BroadcastCounters counters)
+internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFormat> formats, InstrumentCatalog catalog, BroadcastCounters counters)
 {
     private readonly Lock _gate = new();
     private LatestQuoteBuffer? _backlog;
     private SessionEvent? _pendingSession;
     private bool _writing;
+    private long _lastTick;
     private SymbolSet _symbols = SymbolSet.Empty(catalog.Count);
 
-    public string ConnectionId => connection.ConnectionId;
+    /// <summary>The format this connection's bytes are in.</summary>
+    public WireFormat Format => format;
 
-    public HubConnectionContext Connection => connection;
-
-    /// <summary>What this connection is subscribed to. Written under the broadcaster's registry lock.</summary>
+    /// <summary>What this connection is subscribed to. Written under the registry's lock.</summary>
     public SymbolSet Symbols
     {
         get => Volatile.Read(ref _symbols);
@@ -46,23 +45,44 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
         }
     }
 
-    /// <summary>Called by the broadcaster only, one tick at a time.</summary>
-    public void Send(SerializedHubMessage message, Quote[] quotes)
+    /// <summary>
+    /// Tick number <paramref name="tick"/>: the shared message, or, while a write is in flight,
+    /// its quotes (those at <paramref name="positions"/> of <paramref name="batch"/>) into the backlog.
+    /// </summary>
+    public void Send(long tick, OutgoingMessage message, Quote[] batch, ReadOnlySpan<int> positions)
     {
+        var ownMessage = false;
         lock (_gate)
         {
-            if (_writing)
+            // A connection that changed groups mid-tick can be reached through both; once is enough.
+            if (tick <= _lastTick)
             {
-                Conflate(quotes);
                 return;
             }
+            _lastTick = tick;
+            if (_writing)
+            {
+                Conflate(batch, positions);
+                return;
+            }
+            if (message.For(format).IsEmpty)
+            {
+                // It joined its group after the group's message was built without its format.
+                Conflate(batch, positions);
+                ownMessage = true;
+            }
             _writing = true;
+        }
+        if (ownMessage)
+        {
+            _ = DrainAfterAsync(ValueTask.CompletedTask);
+            return;
         }
         Write(message);
     }
 
     /// <summary>A session change; a connection that is behind gets the latest one before its quotes.</summary>
-    public void SendSession(SerializedHubMessage message, SessionEvent session)
+    public void SendSession(OutgoingMessage message, SessionEvent session)
     {
         lock (_gate)
         {
@@ -76,16 +96,19 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
         Write(message);
     }
 
-    private void Write(SerializedHubMessage message)
+    /// <summary>Hands the message's bytes in <see cref="Format"/> to the connection; completes when it has taken them.</summary>
+    protected abstract ValueTask WriteAsync(OutgoingMessage message);
+
+    private void Write(OutgoingMessage message)
     {
         ValueTask write;
         try
         {
-            write = connection.WriteAsync(message);
+            write = WriteAsync(message);
         }
         catch (Exception)
         {
-            // A connection torn down mid-write; the next members of the group must still get theirs.
+            // A connection torn down mid-write; the other connections must still get theirs.
             lock (_gate)
             {
                 _writing = false;
@@ -94,7 +117,7 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
         }
         if (write.IsCompletedSuccessfully)
         {
-            // Only the broadcaster's thread adds to the backlog, and it is here: nothing can be waiting.
+            // The backlog only fills while _writing is set, and only the fan-out sets it: nothing can be waiting.
             lock (_gate)
             {
                 _writing = false;
@@ -104,14 +127,15 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
         _ = DrainAfterAsync(write);
     }
 
-    private void Conflate(Quote[] quotes)
+    // Gate held.
+    private void Conflate(Quote[] batch, ReadOnlySpan<int> positions)
     {
         _backlog ??= new LatestQuoteBuffer(catalog);
         var before = _backlog.Conflated;
         var symbols = Symbols;
-        foreach (var quote in quotes)
+        foreach (var position in positions)
         {
-            _backlog.Put(quote, symbols);
+            _backlog.Put(batch[position], symbols);
         }
         counters.AddConflated(_backlog.Conflated - before);
     }
@@ -135,18 +159,18 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
                 return;
             }
 
-            HubMessage next;
+            SessionEvent? session = null;
+            Quote[]? quotes = null;
             lock (_gate)
             {
-                if (_pendingSession is { } session)
+                if (_pendingSession is not null)
                 {
+                    session = _pendingSession;
                     _pendingSession = null;
-                    next = new InvocationMessage(ClientMethods.Session, [session]);
                 }
                 else if (_backlog is { Count: > 0 })
                 {
-                    // Only a connection that fell behind pays for serializing its own batch.
-                    next = new InvocationMessage(ClientMethods.Quotes, [_backlog.Drain()]);
+                    quotes = _backlog.Drain();
                 }
                 else
                 {
@@ -156,7 +180,9 @@ internal sealed class ConnectionOutbox(HubConnectionContext connection, Instrume
             }
             try
             {
-                write = connection.WriteAsync(next);
+                // Only a connection that fell behind pays for serializing its own message.
+                var bytes = session is not null ? format.SessionMessage(session) : format.QuotesMessage(quotes!);
+                write = WriteAsync(OutgoingMessage.Single(format, bytes, formats));
             }
             catch (Exception exception)
             {

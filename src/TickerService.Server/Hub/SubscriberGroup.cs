@@ -1,54 +1,66 @@
-using Microsoft.AspNetCore.SignalR;
-using Microsoft.AspNetCore.SignalR.Protocol;
 using TickerService.Market;
 
 namespace TickerService.Server.Hub;
 
 /// <summary>
-/// The connections subscribed to exactly the same symbols. They share one filtered batch and one
-/// serialized message per protocol each tick, however many they are. Members are a copy-on-write
-/// array: the broadcaster reads it without a lock while subscriptions change.
+/// The connections subscribed to exactly the same symbols. They share one message per tick,
+/// built once per wire format their members use, however many they are. Members are a
+/// copy-on-write array: the fan-out reads it without a lock while subscriptions change.
 /// </summary>
-internal sealed class SubscriberGroup(SymbolSet symbols)
+internal sealed class SubscriberGroup(SymbolSet symbols, int formatCount)
 {
     private ConnectionOutbox[] _members = [];
+    private readonly int[] _membersByFormat = new int[formatCount];
+
+    // This tick's quotes for the group, as positions in the batch: written by the fan-out loop only.
+    private int[] _positions = new int[Math.Clamp(symbols.Count, 1, 64)];
+    private int _count;
+    private long _tick;
 
     public SymbolSet Symbols { get; } = symbols;
 
     public ConnectionOutbox[] Members => Volatile.Read(ref _members);
 
-    // Add and Remove run under the broadcaster's registry lock.
-    public void Add(ConnectionOutbox outbox) => Volatile.Write(ref _members, [.. _members, outbox]);
+    /// <summary>Whether any member reads <paramref name="format"/>.</summary>
+    public bool Uses(WireFormat format) => Volatile.Read(ref _membersByFormat[format.Index]) > 0;
 
-    public void Remove(ConnectionOutbox outbox) => Volatile.Write(ref _members, Array.FindAll(_members, m => m != outbox));
+    /// <summary>This tick's quotes for the group, as positions in the batch, in batch order.</summary>
+    public ReadOnlySpan<int> Selected => _positions.AsSpan(0, _count);
 
-    /// <summary>The quotes of this tick this group asked for; the batch itself when it asked for all of them.</summary>
-    public Quote[] Select(Quote[] batch, int[] indices)
+    /// <summary>This tick's message; built by the fan-out once it knows <see cref="Selected"/>.</summary>
+    public OutgoingMessage? Message { get; set; }
+
+    // Add and Remove run under the registry's lock.
+    public void Add(ConnectionOutbox outbox)
     {
-        var count = 0;
-        foreach (var index in indices)
-        {
-            if (Symbols.Contains(index))
-            {
-                count++;
-            }
-        }
-        if (count == batch.Length)
-        {
-            return batch;
-        }
-        var selected = new Quote[count];
-        for (int i = 0, j = 0; j < count; i++)
-        {
-            if (Symbols.Contains(indices[i]))
-            {
-                selected[j++] = batch[i];
-            }
-        }
-        return selected;
+        Volatile.Write(ref _members, [.. _members, outbox]);
+        Interlocked.Increment(ref _membersByFormat[outbox.Format.Index]);
     }
 
-    /// <summary>One message for every member; each protocol serializes it once, on first use, and caches the bytes.</summary>
-    public static SerializedHubMessage Message(Quote[] quotes) =>
-        new(new InvocationMessage(ClientMethods.Quotes, [quotes]));
+    public void Remove(ConnectionOutbox outbox)
+    {
+        Volatile.Write(ref _members, Array.FindAll(_members, m => m != outbox));
+        Interlocked.Decrement(ref _membersByFormat[outbox.Format.Index]);
+    }
+
+    /// <summary>
+    /// Adds the quote at <paramref name="position"/> of tick <paramref name="tick"/>'s batch to the
+    /// group's selection; true when it is the group's first quote of that tick.
+    /// </summary>
+    public bool Select(long tick, int position)
+    {
+        var first = _tick != tick;
+        if (first)
+        {
+            _tick = tick;
+            _count = 0;
+            Message = null;
+        }
+        if (_count == _positions.Length)
+        {
+            Array.Resize(ref _positions, _positions.Length * 2);
+        }
+        _positions[_count++] = position;
+        return first;
+    }
 }

@@ -101,4 +101,80 @@ public sealed class MarketSimulatorTests
         }
         return quotes;
     }
+
+    [Fact]
+    public void WithTradeRatesATickCarriesOnlyTheInstrumentsThatTraded()
+    {
+        // 250 ms ticks: 8 trades a second is nearly every tick (87 %), 0.1 a second one tick in 40.
+        var catalog = new InstrumentCatalog(
+        [
+            new InstrumentOptions { Symbol = "LIQ", Name = "Liquid", StartPrice = 50m, TradesPerSecond = 8 },
+            new InstrumentOptions { Symbol = "ILL", Name = "Illiquid", StartPrice = 50m, TradesPerSecond = 0.1 },
+            new InstrumentOptions { Symbol = "ALL", Name = "Every tick", StartPrice = 50m },
+        ]);
+        const int ticks = 40_000;
+        var simulator = new MarketSimulator(catalog, TimeSpan.FromMilliseconds(250), 11);
+        var counts = new Dictionary<string, int> { ["LIQ"] = 0, ["ILL"] = 0, ["ALL"] = 0 };
+        var emptyTicks = 0;
+        for (var i = 0; i < ticks; i++)
+        {
+            var quotes = simulator.Tick(Start.AddMilliseconds(250 * i));
+            emptyTicks += quotes.Length == 1 ? 1 : 0;
+            foreach (var quote in quotes)
+            {
+                counts[quote.Symbol]++;
+                Assert.Equal(counts[quote.Symbol], quote.Sequence);
+            }
+        }
+
+        Assert.Equal(ticks, counts["ALL"]);
+        // Expected 34,587 and 988; binomial spreads of about 68 and 31, so these bounds are many of them wide.
+        Assert.InRange(counts["LIQ"], 34_000, 35_100);
+        Assert.InRange(counts["ILL"], 800, 1_200);
+        Assert.True(emptyTicks > 4_000, "Many ticks should carry neither rated instrument.");
+    }
+
+    [Fact]
+    public void AnIlliquidInstrumentMovesAsFarOverTheSameTimeAsALiquidOne()
+    {
+        // The price diffuses over the ticks between quotes, so quoting rarely does not mean moving less.
+        var spread = new List<double>();
+        foreach (var rate in new double?[] { null, 0.05 })
+        {
+            var options = new InstrumentOptions { Symbol = "VOL", Name = "Vol", StartPrice = 1000m, Volatility = 0.32, TradesPerSecond = rate };
+            var catalog = new InstrumentCatalog([options]);
+            var returns = new List<double>();
+            for (var seed = 0; seed < 200; seed++)
+            {
+                var simulator = new MarketSimulator(catalog, TimeSpan.FromSeconds(1), seed);
+                var first = simulator.Snapshot(Start)[0].Last;
+                var last = first;
+                for (var i = 0; i < 3_600; i++)
+                {
+                    foreach (var quote in simulator.Tick(Start.AddSeconds(i)))
+                    {
+                        last = quote.Last;
+                    }
+                }
+                returns.Add(Math.Log(last / first));
+            }
+            var mean = returns.Average();
+            spread.Add(Math.Sqrt(returns.Sum(r => (r - mean) * (r - mean)) / (returns.Count - 1)));
+        }
+
+        // One hour of 0.32 a year: about 0.0079; the illiquid one's last quote is at most a minute or so older.
+        Assert.InRange(spread[0], 0.0065, 0.0095);
+        Assert.InRange(spread[1], 0.0060, 0.0095);
+    }
+
+    [Fact]
+    public void WithoutTradeRatesTheQuotesAreTheSameAsBefore()
+    {
+        // No rate draws no extra random number: the defaults' stream of quotes is unchanged. (Pinned
+        // from the simulator before rates: XOM's 500th quote with seed 7.)
+        var xom = Run(seed: 7, ticks: 500).Where(q => q.Symbol == "XOM").ToList();
+
+        Assert.Equal(500, xom.Count);
+        Assert.Equal((57.69, 76_900L), (xom[^1].Last, xom[^1].Volume));
+    }
 }

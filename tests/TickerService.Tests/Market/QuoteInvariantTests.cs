@@ -18,6 +18,9 @@ public sealed class QuoteInvariantTests
         new() { Symbol = "QTR_1", Name = "Quarters", StartPrice = 12.25m, TickSize = 0.25m, Spread = 0.75m, Volatility = 1.2, Drift = -5, TypicalVolume = 1_000, LotSize = 1 },
         // A tick that is not 1/n: the decimal path.
         new() { Symbol = "ODD.T", Name = "Odd tick", StartPrice = 9.03m, TickSize = 0.03m, Spread = 0.09m, Volatility = 0.8, TypicalVolume = 2_000_000 },
+        // Trade rates: a name that quotes on most ticks, and one that jumps after long silences.
+        new() { Symbol = "BUSY", Name = "Busy", StartPrice = 31.40m, Volatility = 0.5, TradesPerSecond = 6, TypicalVolume = 80_000_000 },
+        new() { Symbol = "RARE", Name = "Rare", StartPrice = 0.12m, Spread = 0.02m, Volatility = 2.5, TradesPerSecond = 0.02, TypicalVolume = 5_000, LotSize = 1 },
     ];
 
     [Theory]

@@ -1,0 +1,38 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
+
+namespace TickerService.Server.Hub;
+
+/// <summary>
+/// Every wire format the fan-out serves: SignalR's JSON and MessagePack protocols, with the
+/// serializer options the hub was configured with, so a composed message is what SignalR itself
+/// would have written. A non-SignalR connection type adds its format here.
+/// </summary>
+internal sealed class WireFormats
+{
+    public WireFormats(
+        IEnumerable<IHubProtocol> protocols,
+        IOptions<JsonHubProtocolOptions> json,
+        IOptions<MessagePackHubProtocolOptions> messagePack)
+    {
+        var all = new List<WireFormat>();
+        foreach (var protocol in protocols)
+        {
+            all.Add(protocol switch
+            {
+                JsonHubProtocol => new JsonHubFormat(all.Count, protocol, json.Value.PayloadSerializerOptions),
+                MessagePackHubProtocol => new MessagePackHubFormat(all.Count, protocol, messagePack.Value.SerializerOptions),
+                _ => throw new InvalidOperationException(
+                    $"The quote fan-out composes messages for SignalR's JSON and MessagePack protocols only, not '{protocol.Name}'."),
+            });
+        }
+        All = all;
+    }
+
+    public IReadOnlyList<WireFormat> All { get; }
+
+    public WireFormat ForHubProtocol(string name) =>
+        All.FirstOrDefault(f => f.HubProtocolName == name)
+        ?? throw new InvalidOperationException($"No wire format for the hub protocol '{name}'.");
+}

@@ -1,0 +1,56 @@
+using Microsoft.AspNetCore.SignalR;
+using Microsoft.AspNetCore.SignalR.Protocol;
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+using TickerService.Market;
+using TickerService.Server.Hub;
+
+namespace TickerService.Tests.Hub;
+
+/// <summary>
+/// The fan-out serializes each quote once and builds every connection's message from the pieces;
+/// those messages must be exactly what SignalR's own protocols write for the same quotes.
+/// </summary>
+public sealed class WireFormatCompositionTests
+{
+    private static readonly IHubProtocol[] Protocols =
+    [
+        new JsonHubProtocol(Options.Create(new JsonHubProtocolOptions())),
+        new MessagePackHubProtocol(Options.Create(new MessagePackHubProtocolOptions())),
+    ];
+
+    private static readonly WireFormats Formats = new(
+        Protocols, Options.Create(new JsonHubProtocolOptions()), Options.Create(new MessagePackHubProtocolOptions()));
+
+    [Theory]
+    [InlineData(1)]
+    [InlineData(15)]
+    [InlineData(16)]
+    [InlineData(200)]
+    [InlineData(70_000)]
+    public void AComposedMessageIsByteForByteWhatTheProtocolWrites(int count)
+    {
+        var batch = Quotes(Math.Min(count, 500));
+        // Positions out of the batch, some repeated when asked for more than it holds, as a group would select them.
+        var positions = Enumerable.Range(0, count).Select(i => (i * 7) % batch.Length).ToArray();
+        var pieces = new QuotePieces(Formats.All.Count);
+        pieces.Serialize(batch, [.. Enumerable.Range(0, batch.Length)], Formats.All, [true, true]);
+
+        foreach (var format in Formats.All)
+        {
+            var protocol = Protocols.Single(p => p.Name == format.HubProtocolName);
+            var expected = protocol.GetMessageBytes(new InvocationMessage(ClientMethods.Quotes, [positions.Select(p => batch[p]).ToArray()])).ToArray();
+            var composed = new byte[format.QuotesMessageLength(positions.Length, pieces.LengthOf(format, positions))];
+            format.WriteQuotesMessage(pieces, positions, composed);
+            Assert.True(expected.Length == composed.Length, $"{format.HubProtocolName}: {expected.Length} bytes expected, {composed.Length} composed: {Convert.ToHexString(expected.AsSpan(0, Math.Min(40, expected.Length)))} vs {Convert.ToHexString(composed.AsSpan(0, Math.Min(40, composed.Length)))}");
+            Assert.True(expected.AsSpan().SequenceEqual(composed), $"{format.HubProtocolName}: composed bytes differ from the protocol's");
+        }
+    }
+
+    private static Quote[] Quotes(int count)
+    {
+        var instruments = SyntheticInstruments.Generate(count);
+        var simulator = new MarketSimulator(new InstrumentCatalog(instruments), TimeSpan.FromMilliseconds(250), seed: 7);
+        return simulator.Snapshot(new DateTime(2026, 12, 2, 9, 30, 0, 123, DateTimeKind.Utc));
+    }
+}
