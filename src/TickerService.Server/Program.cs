@@ -24,6 +24,10 @@ builder.Services.AddTickerObservability(builder.Configuration);
 builder.Services.AddTickerSecurity();
 
 var app = builder.Build();
+if (!app.ConfigurationIsValid())
+{
+    return StartupExtensions.ConfigurationError;
+}
 
 app.UseRefusalWhileStopping();
 app.UseTickerSecurity();
@@ -31,11 +35,13 @@ app.UseWidget();
 app.UseCors();
 app.MapQuoteHub();
 app.MapQuoteApi();
+app.MapFeedApi();
 app.MapRecordingApi();
 app.MapTickerHealth();
 app.MapTickerMetrics();
 
 app.Run();
+return 0;
 
 /// <summary>The entry point, visible to the tests' <c>WebApplicationFactory</c>.</summary>
 public partial class Program;

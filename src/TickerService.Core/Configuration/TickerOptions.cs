@@ -132,18 +132,26 @@ public sealed class FeedReplayOptions
     /// <summary>A <c>.jsonl</c> or <c>.csv</c> recording; empty: read the recording database.</summary>
     public string? File { get; set; }
 
-    /// <summary>Start of the database range; empty: the oldest recorded quote.</summary>
+    /// <summary>Start of the range played (of the file or the database); empty: the oldest recorded quote.</summary>
     public DateTime? From { get; set; }
 
-    /// <summary>End of the database range; empty: the newest recorded quote.</summary>
+    /// <summary>End of the range played; empty: the newest recorded quote.</summary>
     public DateTime? To { get; set; }
 
-    /// <summary>Symbols to play; empty: every configured instrument.</summary>
+    /// <summary>Symbols to play; empty: every symbol of the recording.</summary>
     public List<string> Symbols { get; set; } = [];
 
     /// <summary>1 plays in recorded time, 10 ten times faster; 0 as fast as the feed takes.</summary>
     [Range(0.0, 1_000_000.0)]
     public double Speed { get; set; } = 1;
+
+    /// <summary>
+    /// When above 0, the pace in place of <see cref="Speed"/>: this many recorded instants (distinct
+    /// timestamps) a second, whatever the recorded gap between them. For sparse data such as daily
+    /// bars: 42 plays ten years of trading days in a minute, weekends no longer than weeknights.
+    /// </summary>
+    [Range(0.0, 100_000.0)]
+    public double InstantsPerSecond { get; set; }
 
     /// <summary>Start again at the beginning after the last quote.</summary>
     public bool Loop { get; set; } = true;

@@ -13,4 +13,10 @@ public sealed record Instrument
 
     /// <summary>Decimal places a price of this instrument needs (2 for a 0.01 tick).</summary>
     [Key("decimals")] public required int Decimals { get; init; }
+
+    /// <summary>
+    /// True when the simulator quotes it live; false when its quotes come from a recording (every
+    /// instrument in replay mode, SPEC section 7).
+    /// </summary>
+    [Key("simulated")] public required bool Simulated { get; init; }
 }

@@ -4,8 +4,9 @@ using TickerService.Configuration;
 namespace TickerService.Market;
 
 /// <summary>
-/// The instruments the service quotes, each with a fixed index (its place in the configuration)
-/// that the simulator, the cache and the broadcaster share.
+/// The instruments the live feed quotes, each with a fixed index that the simulator, the cache
+/// and the broadcaster share: the configured instruments in simulator mode, the recording's
+/// symbols in replay mode. Built once, at start.
 /// </summary>
 public sealed class InstrumentCatalog
 {
@@ -17,7 +18,12 @@ public sealed class InstrumentCatalog
 
     private readonly FrozenDictionary<string, int> _indexBySymbol;
 
-    public InstrumentCatalog(IEnumerable<InstrumentOptions> instruments)
+    /// <param name="instruments">In index order.</param>
+    /// <param name="simulated">
+    /// Whether the simulator quotes them (<see cref="Instrument.Simulated"/>): true for the configured
+    /// instruments of simulator mode, false for the recording's symbols in replay mode.
+    /// </param>
+    public InstrumentCatalog(IEnumerable<InstrumentOptions> instruments, bool simulated = true)
     {
         Options = [.. instruments];
         if (Options.Count == 0)
@@ -48,6 +54,7 @@ public sealed class InstrumentCatalog
             Currency = o.Currency,
             TickSize = (double)o.TickSize,
             Decimals = o.TickSize.Scale,
+            Simulated = simulated,
         }).ToArray();
         All = SymbolSet.Of(Count, Enumerable.Range(0, Count));
     }

@@ -31,6 +31,7 @@ public static class FeedExtensions
                 open);
         });
         services.AddSingleton<SimulatedMarket>();
+        services.AddSingleton<FeedState>();
         services.AddSingleton<IQuoteSource, SimulatorQuoteSource>();
         services.AddSingleton<LastValueCache>();
         services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<LastValueCache>());
@@ -38,11 +39,11 @@ public static class FeedExtensions
         // Before Quartz's hosted service, so every consumer is subscribed before the first tick.
         services.AddHostedService<QuotePipelineService>();
 
-        var feed = configuration.GetSection(TickerOptions.Section).Get<TickerOptions>() ?? new TickerOptions();
+        var feed = TryBind(configuration);
         services.AddQuartz(quartz =>
         {
             // A bad interval or cron is left to the options validator, which names the key at start-up.
-            if (feed.Feed.Mode != FeedMode.Simulator || feed.Feed.TickInterval < TimeSpan.FromMilliseconds(10))
+            if (feed is null || feed.Feed.Mode != FeedMode.Simulator || feed.Feed.TickInterval < TimeSpan.FromMilliseconds(10))
             {
                 return;
             }
@@ -75,6 +76,19 @@ public static class FeedExtensions
         });
         services.AddQuartzHostedService(options => options.WaitForJobsToComplete = true);
         return services;
+    }
+
+    // Null when a value does not convert: binding the options again at start names that key in one line.
+    private static TickerOptions? TryBind(IConfiguration configuration)
+    {
+        try
+        {
+            return configuration.GetSection(TickerOptions.Section).Get<TickerOptions>() ?? new TickerOptions();
+        }
+        catch (InvalidOperationException)
+        {
+            return null;
+        }
     }
 
     private static TickerOptions Options(IServiceProvider services) => services.GetRequiredService<IOptions<TickerOptions>>().Value;

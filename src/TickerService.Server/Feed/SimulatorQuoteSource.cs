@@ -6,7 +6,7 @@ namespace TickerService.Server.Feed;
 /// The simulator as the feed's source: continues each symbol's recorded sequence, then publishes
 /// the opening snapshot. Quartz (or a test, in manual mode) ticks it from then on.
 /// </summary>
-internal sealed class SimulatorQuoteSource(SimulatedMarket market, IEnumerable<ISequenceHistory> histories) : IQuoteSource
+internal sealed class SimulatorQuoteSource(SimulatedMarket market, IEnumerable<ISequenceHistory> histories, FeedState state) : IQuoteSource
 {
     public Task StartAsync(CancellationToken cancellationToken)
     {
@@ -15,6 +15,7 @@ internal sealed class SimulatorQuoteSource(SimulatedMarket market, IEnumerable<I
             market.ContinueSequences(history.LastSequences);
         }
         market.PublishSnapshot();
+        state.Announce();
         return Task.CompletedTask;
     }
 

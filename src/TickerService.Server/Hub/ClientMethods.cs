@@ -5,4 +5,5 @@ public static class ClientMethods
 {
     public const string Quotes = "quotes";
     public const string Session = "session";
+    public const string Feed = "feed";
 }

@@ -5,6 +5,7 @@ using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
 using TickerService.Pipelines;
+using TickerService.Server.Feed;
 using TickerService.Server.Replay;
 
 namespace TickerService.Server.Hub;
@@ -20,13 +21,17 @@ public sealed class QuoteHub(
     QuoteBroadcaster broadcaster,
     QuoteFeed feed,
     ReplayService replays,
-    IOptions<TickerOptions> options) : Microsoft.AspNetCore.SignalR.Hub
+    IOptions<TickerOptions> options,
+    FeedState feedState) : Microsoft.AspNetCore.SignalR.Hub
 {
     private static readonly object StreamCountKey = new();
 
     private LimitOptions Limits => options.Value.Limits;
 
     public IReadOnlyList<Instrument> GetInstruments() => catalog.Instruments;
+
+    /// <summary>What drives the feed: <c>{ mode, speed, at }</c> (SPEC section 9); also sent as <c>feed</c>.</summary>
+    public FeedStatus GetFeed() => feedState.Current;
 
     /// <summary>
     /// Joins the symbols and returns their latest quotes at once. The connection is subscribed

@@ -1,19 +1,19 @@
 using System.Reactive.Concurrency;
-using System.Threading.Channels;
+using System.Reactive.Linq;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
 using TickerService.Pipelines;
 using TickerService.Server.Feed;
-using TickerService.Server.Recording;
 
 namespace TickerService.Server.Replay;
 
 /// <summary>
-/// The live feed played from a recording (<c>Ticker:Feed:Mode=Replay</c>): a file or a range of the
-/// recording database, paced by a <see cref="ReplaySession"/> and published to the same
-/// <see cref="QuoteFeed"/> the simulator feeds, so the cache, the broadcaster and every client see it.
-/// Quotes of one recorded instant are published as one batch.
+/// The live feed played from a recording (<c>Ticker:Feed:Mode=Replay</c>): the
+/// <see cref="ReplayRecording"/> read at start, paced by <see cref="ReplayPacing"/> on the
+/// <see cref="IScheduler"/> and published to the same <see cref="QuoteFeed"/> the simulator feeds,
+/// so the cache, the broadcaster and every client see it. Quotes of one recorded instant are
+/// published as one batch. Each pass starts with <c>feed</c> sent to every client.
 /// </summary>
 /// <remarks>
 /// Quotes keep their recorded fields. When it loops, each pass after the first shifts every
@@ -22,21 +22,21 @@ namespace TickerService.Server.Replay;
 /// </remarks>
 public sealed partial class ReplayQuoteSource(
     QuoteFeed feed,
-    RecordingStore store,
-    InstrumentCatalog catalog,
+    ReplayRecording recording,
+    FeedState state,
     IScheduler scheduler,
     IOptions<TickerOptions> options,
     ILogger<ReplayQuoteSource> logger) : IQuoteSource
 {
-    private readonly CancellationTokenSource _stopping = new();
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
     private readonly Dictionary<string, long> _offset = new(StringComparer.Ordinal);
-    private Task _pump = Task.CompletedTask;
-    private ReplaySession? _session;
+    private IDisposable? _playing;
+    private bool _passStarting;
+    private long _passQuotes;
 
     private FeedReplayOptions Options => options.Value.Feed.Replay;
 
-    /// <summary>Playing, finished or failed, and why: for /readyz.</summary>
+    /// <summary>Why the replay stopped, if it failed: for /readyz.</summary>
     public string? Error { get; private set; }
 
     public int Passes { get; private set; }
@@ -45,91 +45,66 @@ public sealed partial class ReplayQuoteSource(
 
     public Task StartAsync(CancellationToken cancellationToken)
     {
-        _pump = Task.Run(() => PlayAsync(_stopping.Token), CancellationToken.None);
+        state.Played(recording.First);
+        var pace = new ReplayPace(Options.Speed, Options.InstantsPerSecond);
+        // Every step runs on the scheduler, one at a time; Repeat subscribes the next pass when one ends.
+        var pass = Observable.Defer(() =>
+        {
+            BeginPass();
+            return ReplayPacing.Paced(ReplayPacing.Instants(recording.Read()), pace, scheduler);
+        }).Do(Publish, EndPass);
+        _playing = (Options.Loop ? pass.Repeat() : pass).Subscribe(
+            _ => { },
+            exception =>
+            {
+                Error = exception.Message;
+                LogFailed(exception, recording.Describe());
+            },
+            () => Finished = true);
         return Task.CompletedTask;
     }
 
-    public async Task StopAsync(CancellationToken cancellationToken)
+    public Task StopAsync(CancellationToken cancellationToken)
     {
-        await _stopping.CancelAsync();
-        _session?.Dispose();
-        await _pump.ConfigureAwait(false);
+        // Waits for a step in progress: nothing is published after this returns.
+        _playing?.Dispose();
+        return Task.CompletedTask;
     }
 
-    private async Task PlayAsync(CancellationToken stopping)
-    {
-        try
-        {
-            do
-            {
-                var published = await PlayPassAsync(stopping).ConfigureAwait(false);
-                if (published == 0)
-                {
-                    Error = "The recording to replay is empty: nothing to play.";
-                    LogEmpty(Describe());
-                    return;
-                }
-                Passes++;
-                LogPassEnded(Passes, published);
-            }
-            while (Options.Loop && !stopping.IsCancellationRequested);
-            Finished = true;
-        }
-        catch (OperationCanceledException) when (stopping.IsCancellationRequested)
-        {
-        }
-        catch (Exception exception)
-        {
-            Error = exception.Message;
-            LogFailed(exception, Describe());
-        }
-    }
-
-    private async Task<long> PlayPassAsync(CancellationToken stopping)
+    private void BeginPass()
     {
         // A new pass continues every sequence already published.
         _offset.Clear();
-        var channel = Channel.CreateBounded<Quote>(new BoundedChannelOptions(1024) { SingleReader = true, SingleWriter = true });
-        var from = Options.From ?? DateTime.UnixEpoch;
-        _session = new ReplaySession(Read, from, Options.To ?? DateTime.MaxValue, Options.Speed, scheduler, channel.Writer);
-        _session.Start();
-        long published = 0;
-        var batch = new List<Quote>();
-        try
-        {
-            while (await channel.Reader.WaitToReadAsync(stopping).ConfigureAwait(false))
-            {
-                while (channel.Reader.TryRead(out var quote))
-                {
-                    if (batch.Count > 0 && batch[0].Timestamp != quote.Timestamp)
-                    {
-                        published += Publish(batch);
-                        batch = [];
-                    }
-                    batch.Add(Continue(quote));
-                }
-                // What is due now has been written together: publish it before waiting again.
-                published += Publish(batch);
-                batch = [];
-            }
-            await channel.Reader.Completion.ConfigureAwait(false);
-        }
-        finally
-        {
-            _session.Dispose();
-        }
-        return published;
+        _passStarting = true;
+        _passQuotes = 0;
     }
 
-    private IEnumerable<Quote> Read(DateTime at)
+    private void Publish(Quote[] instant)
     {
-        var symbols = Options.Symbols.Count == 0
-            ? null
-            : catalog.Resolve(Options.Symbols, int.MaxValue).Indices().Select(i => catalog.Options[i].Symbol).ToHashSet(StringComparer.Ordinal);
-        var quotes = string.IsNullOrWhiteSpace(Options.File)
-            ? store.Read(symbols, at, Options.To ?? DateTime.MaxValue)
-            : RecordingFormats.ReadFile(Options.File, catalog).Where(q => q.Timestamp >= at && q.Timestamp <= (Options.To ?? DateTime.MaxValue));
-        return symbols is null || string.IsNullOrWhiteSpace(Options.File) ? quotes : quotes.Where(q => symbols.Contains(q.Symbol));
+        for (var i = 0; i < instant.Length; i++)
+        {
+            // The instant's array is this pass's own: continued quotes replace the recorded ones in place.
+            instant[i] = Continue(instant[i]);
+        }
+        state.Played(instant[0].Timestamp);
+        if (_passStarting)
+        {
+            _passStarting = false;
+            state.Announce();
+        }
+        feed.Publish(instant);
+        _passQuotes += instant.Length;
+    }
+
+    private void EndPass()
+    {
+        if (_passQuotes == 0)
+        {
+            // Start refuses an empty recording, so the database lost it since: stop rather than spin.
+            throw new InvalidOperationException($"Nothing is left to replay in {recording.Describe()}.");
+        }
+        Passes++;
+        LogPassEnded(Passes, _passQuotes);
     }
 
     private Quote Continue(Quote quote)
@@ -144,24 +119,8 @@ public sealed partial class ReplayQuoteSource(
         return continued;
     }
 
-    private int Publish(List<Quote> batch)
-    {
-        if (batch.Count > 0)
-        {
-            feed.Publish(batch);
-        }
-        return batch.Count;
-    }
-
-    private string Describe() => string.IsNullOrWhiteSpace(Options.File)
-        ? $"the recording database {store.Path} from {Options.From?.ToString("O") ?? "the start"} to {Options.To?.ToString("O") ?? "the end"}"
-        : Options.File;
-
     [LoggerMessage(Level = LogLevel.Information, Message = "Replay pass {Pass} ended after {Quotes} quotes")]
     private partial void LogPassEnded(int pass, long quotes);
-
-    [LoggerMessage(Level = LogLevel.Error, Message = "Nothing to replay in {Source}; the feed stays silent")]
-    private partial void LogEmpty(string source);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Replaying {Source} failed; the feed stays silent")]
     private partial void LogFailed(Exception exception, string source);

@@ -1,5 +1,4 @@
 using System.Net.Http.Json;
-using Microsoft.Extensions.Options;
 using TickerService.Tests.Infrastructure;
 
 namespace TickerService.Tests.Feed;
@@ -7,23 +6,29 @@ namespace TickerService.Tests.Feed;
 public sealed class ConfigurationTests
 {
     [Theory]
-    [InlineData("Ticker:Session:OpenCron", "every morning", "Ticker:Session:OpenCron 'every morning' is not a Quartz cron expression")]
-    [InlineData("Ticker:Session:TimeZone", "Mars/Olympus", "Ticker:Session:TimeZone 'Mars/Olympus' is not a known time zone id")]
-    [InlineData("Ticker:Feed:TickInterval", "00:00:00.001", "Ticker:Feed:TickInterval is 00:00:00.0010000; it must be at least 10 ms.")]
-    [InlineData("Ticker:Instruments:0:Symbol", "bad symbol", "Ticker:Instruments:0:Symbol")]
-    public async Task ABadValueStopsStartUpAndNamesTheKey(string key, string value, string expected)
+    [InlineData("--Ticker:Session:OpenCron=every morning", "Ticker:Session:OpenCron 'every morning' is not a Quartz cron expression")]
+    [InlineData("--Ticker:Session:TimeZone=Mars/Olympus", "Ticker:Session:TimeZone 'Mars/Olympus' is not a known time zone id")]
+    [InlineData("--Ticker:Feed:TickInterval=00:00:00.001", "Ticker:Feed:TickInterval is 00:00:00.0010000; it must be at least 10 ms.")]
+    [InlineData("--Ticker:Instruments:0:Symbol=bad symbol", "Ticker:Instruments:0:Symbol")]
+    [InlineData("--Ticker:Feed:TickInterval=soon", "Ticker:Feed:TickInterval")]
+    [InlineData("--Ticker:Feed:Mode=Replya", "Ticker:Feed:Mode")]
+    [InlineData("--Ticker:Feed:Replay:Speed=5000000", "Ticker:Feed:Replay:Speed")]
+    // A real process: what an operator sees is its output and exit code.
+    public async Task ABadSettingEndsTheProcessWithOneLineNamingTheKeyAndNoStackTrace(string setting, string expected)
     {
-        await using var server = new TickerServer().With("Ticker:Feed:Mode", "Simulator").With(key, value);
-        if (key.StartsWith("Ticker:Instruments", StringComparison.Ordinal))
-        {
-            server.With("Ticker:Instruments:0:Name", "Bad").With("Ticker:Instruments:0:StartPrice", "10");
-        }
+        using var database = new TempDatabase();
+        string[] instrument = setting.Contains("Instruments", StringComparison.Ordinal)
+            ? ["--Ticker:Instruments:0:Name=Bad", "--Ticker:Instruments:0:StartPrice=10"]
+            : [];
+        await using var child = ChildServer.Start([$"--Ticker:Recording:Path={database.Path}", .. instrument, setting]);
 
-        var error = Assert.ThrowsAny<Exception>(() => server.BaseAddress);
+        var exitCode = await child.WaitForExitAsync(TimeSpan.FromSeconds(60));
 
-        var validation = error as OptionsValidationException ?? error.InnerException as OptionsValidationException;
-        Assert.NotNull(validation);
-        Assert.Contains(expected, validation.Message);
+        Assert.NotEqual(0, exitCode);
+        var lines = child.Output.Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        var line = Assert.Single(lines);
+        Assert.StartsWith("TickerService cannot start: ", line);
+        Assert.Contains(expected, line);
     }
 
     [Fact]
