@@ -24,6 +24,9 @@ namespace TickerService.Server.Hub;
 /// </summary>
 internal sealed class ArgumentCheckingProtocol(IHubProtocol inner) : IHubProtocol
 {
+    /// <summary>The protocol this one checks for, whose wire format the broadcast writes directly.</summary>
+    public IHubProtocol Inner => inner;
+
     public string Name => inner.Name;
 
     public int Version => inner.Version;

@@ -19,7 +19,9 @@ internal sealed class WireFormats
         var all = new List<WireFormat>();
         foreach (var protocol in protocols)
         {
-            all.Add(protocol switch
+            // The hub's protocols come wrapped in the argument check; the bytes on the wire are the inner one's.
+            var wire = protocol is ArgumentCheckingProtocol checking ? checking.Inner : protocol;
+            all.Add(wire switch
             {
                 JsonHubProtocol => new JsonHubFormat(all.Count, protocol, json.Value.PayloadSerializerOptions),
                 MessagePackHubProtocol => new MessagePackHubFormat(all.Count, protocol, messagePack.Value.SerializerOptions),
