@@ -82,6 +82,9 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
     /// <exception cref="ClientRequestException">The connection would hold more than <paramref name="limit"/> symbols.</exception>
     public SymbolSet Subscribe(string connectionId, SymbolSet symbols, int limit) => _registry.Subscribe(connectionId, symbols, limit);
 
+    /// <summary>The connection's outbox, or null once it is gone.</summary>
+    internal ConnectionOutbox? Outbox(string connectionId) => _registry.Find(connectionId);
+
     public SymbolSet Unsubscribe(string connectionId, SymbolSet symbols) => _registry.Unsubscribe(connectionId, symbols);
 
     /// <summary>Every connection's subscription, for diagnostics and tests.</summary>

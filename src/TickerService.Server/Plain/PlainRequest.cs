@@ -8,7 +8,7 @@ namespace TickerService.Server.Plain;
 /// that each thing wrong with it is named: not JSON, not an object, no or an unknown <c>op</c>,
 /// <c>symbols</c> not a list of strings.
 /// </summary>
-internal sealed record PlainRequest(string Op, IReadOnlyList<string?>? Symbols)
+internal sealed record PlainRequest(string Op, IReadOnlyList<string?>? Symbols, Dictionary<string, long>? After = null)
 {
     public const string Subscribe = "subscribe";
     public const string Unsubscribe = "unsubscribe";
@@ -47,7 +47,7 @@ internal sealed record PlainRequest(string Op, IReadOnlyList<string?>? Symbols)
             op = asked;
             if (!root.TryGetProperty("symbols"u8, out var symbolsElement) || symbolsElement.ValueKind == JsonValueKind.Null)
             {
-                return new PlainRequest(op, null);
+                return new PlainRequest(op, null, ReadAfter(root));
             }
             if (symbolsElement.ValueKind != JsonValueKind.Array)
             {
@@ -63,8 +63,31 @@ internal sealed record PlainRequest(string Op, IReadOnlyList<string?>? Symbols)
                     _ => throw new ClientRequestException($"\"symbols\" must hold strings such as \"XOM\", not {Kind(item)}."),
                 });
             }
-            return new PlainRequest(op, symbols);
+            return new PlainRequest(op, symbols, ReadAfter(root));
         }
+    }
+
+    // "after": {"XOM": 1234}, the last sequence the client has of each symbol (SPEC 11).
+    private static Dictionary<string, long>? ReadAfter(JsonElement root)
+    {
+        if (!root.TryGetProperty("after"u8, out var element) || element.ValueKind == JsonValueKind.Null)
+        {
+            return null;
+        }
+        if (element.ValueKind != JsonValueKind.Object)
+        {
+            throw new ClientRequestException($"\"after\" must be an object of last sequences such as {{\"XOM\": 1234}}, not {Kind(element)}.");
+        }
+        var after = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var property in element.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Number || !property.Value.TryGetInt64(out var sequence))
+            {
+                throw new ClientRequestException($"\"after\" must give each symbol a whole sequence number, as in {{\"XOM\": 1234}}.");
+            }
+            after[property.Name] = sequence;
+        }
+        return after;
     }
 
     private static string Kind(JsonElement element) => element.ValueKind switch

@@ -21,6 +21,7 @@ internal sealed class PlainSocketEndpoint(
     QuoteBroadcaster broadcaster,
     IOptions<TickerOptions> options,
     IOptions<PlainStreamOptions> streamOptions,
+    QuoteResumer resumer,
     TimeProvider time)
 {
     private const int MaxEchoedOp = 40;
@@ -111,6 +112,17 @@ internal sealed class PlainSocketEndpoint(
         try
         {
             var request = PlainRequest.Parse(frame, MaxEchoedOp, ref op);
+            if (request is { Op: PlainRequest.Subscribe, After: not null })
+            {
+                // A resume (SPEC 11): answered by a snapshot with "complete", before any live frame.
+                var (resumed, after) = resumer.Check(request.Symbols, request.After);
+                await channel.ExclusiveAsync(async () =>
+                {
+                    var result = await resumer.ResumeAsync(connectionId, resumed, after, CancellationToken.None);
+                    await channel.WriteUnlockedAsync(PlainMessages.Quotes("snapshot", result.Quotes, broadcaster.PlainFormat.PayloadOptions, result.Complete));
+                });
+                return;
+            }
             var symbols = catalog.Resolve(request.Symbols, Limits.MaxSymbolsPerConnection);
             switch (request.Op)
             {
