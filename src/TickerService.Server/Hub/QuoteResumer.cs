@@ -72,19 +72,13 @@ public sealed class QuoteResumer(
                 if (after.TryGetValue(symbol, out var last))
                 {
                     var own = missed.GetValueOrDefault(symbol) ?? [];
-                    var expected = last;
-                    foreach (var quote in own)
-                    {
-                        complete &= quote.Sequence == expected + 1;
-                        expected = quote.Sequence;
-                    }
-                    // Nothing recorded past it: complete only if nothing newer was published either.
-                    if (own.Count == 0 && cache.Get(index) is { } latest && latest.Sequence > last)
+                    // Without a recording nothing published meanwhile can be given back.
+                    if (!recorder.Enabled && cache.Get(index) is { } newest && newest.Sequence > last)
                     {
                         complete = false;
                     }
                     quotes.AddRange(own);
-                    floor[symbol] = expected;
+                    floor[symbol] = own.Count > 0 ? own[^1].Sequence : last;
                 }
                 else if (cache.Get(index) is { } latest)
                 {
@@ -115,6 +109,18 @@ public sealed class QuoteResumer(
             {
                 quotes.Add(quote);
                 floor[quote.Symbol] = quote.Sequence;
+            }
+        }
+        // Complete when each symbol's quotes, recorded then live, follow its "after" one by one.
+        // (A quote the cache has but the recorder has not queued yet is still on its way to the
+        // fan-out, so it arrives held or live: checking the cache here would call that a gap.)
+        var expected = new Dictionary<string, long>(after, StringComparer.Ordinal);
+        foreach (var quote in quotes)
+        {
+            if (expected.TryGetValue(quote.Symbol, out var previous))
+            {
+                complete &= quote.Sequence == previous + 1;
+                expected[quote.Symbol] = quote.Sequence;
             }
         }
         return new ResumeResult([.. quotes], complete);
