@@ -227,6 +227,10 @@ public sealed class LimitOptions
     [Range(1_024, 1L << 31)]
     public long MaxImportBytes { get; set; } = 25 * 1024 * 1024;
 
+    /// <summary>Recorded quotes one resume (hub <c>Resume</c>, <c>/ws</c> subscribe with <c>after</c>) returns at most (SPEC 11).</summary>
+    [Range(1, 1_000_000)]
+    public int MaxResumeQuotes { get; set; } = 10_000;
+
     /// <summary>HTTP API requests one client (by IP address) may make a minute.</summary>
     [Range(1, 1_000_000)]
     public int RequestsPerMinute { get; set; } = 600;

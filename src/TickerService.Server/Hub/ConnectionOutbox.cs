@@ -16,6 +16,7 @@ internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFo
     private readonly Lock _gate = new();
     private LatestQuoteBuffer? _backlog;
     private SessionEvent? _pendingSession;
+    private List<Quote>? _held;
     private bool _writing;
     private long _lastTick;
     private SymbolSet _symbols = SymbolSet.Empty(catalog.Count);
@@ -60,6 +61,15 @@ internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFo
                 return;
             }
             _lastTick = tick;
+            if (_held is not null)
+            {
+                // A resume is under way: every quote kept, in order, for it to merge (no conflation, no gap).
+                foreach (var position in positions)
+                {
+                    _held.Add(batch[position]);
+                }
+                return;
+            }
             if (_writing)
             {
                 Conflate(batch, positions);
@@ -79,6 +89,26 @@ internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFo
             return;
         }
         Write(message);
+    }
+
+    /// <summary>Until <see cref="Release"/>, quotes are kept for a resume instead of sent (SPEC 11).</summary>
+    public void Hold()
+    {
+        lock (_gate)
+        {
+            _held ??= [];
+        }
+    }
+
+    /// <summary>Ends a <see cref="Hold"/>: the quotes kept meanwhile, in the order published; later ones go out live.</summary>
+    public List<Quote> Release()
+    {
+        lock (_gate)
+        {
+            var held = _held ?? [];
+            _held = null;
+            return held;
+        }
     }
 
     /// <summary>A session change; a connection that is behind gets the latest one before its quotes.</summary>

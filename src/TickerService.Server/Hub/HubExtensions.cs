@@ -20,6 +20,7 @@ public static class HubExtensions
         WrapProtocols(services);
         services.AddSingleton<QuoteBroadcaster>();
         services.AddSingleton<IQuoteConsumer>(sp => sp.GetRequiredService<QuoteBroadcaster>());
+        services.AddSingleton<QuoteResumer>();
         services.AddSingleton<HubLifetimeManager<QuoteHub>, QuoteHubLifetimeManager>();
         return services;
     }

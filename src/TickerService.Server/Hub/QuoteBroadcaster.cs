@@ -69,11 +69,21 @@ public sealed partial class QuoteBroadcaster : IQuoteConsumer, IDisposable
     internal void Register(HubConnectionContext connection) =>
         _registry.Add(connection.ConnectionId, new HubConnectionOutbox(connection, _formats, _catalog, Counters));
 
+    /// <summary>A plain WebSocket or SSE client (SPEC section 10): it joins the same fan-out as the hub's connections.</summary>
+    internal void Register(string connectionId, Plain.PlainChannel channel) =>
+        _registry.Add(connectionId, new Plain.PlainOutbox(channel, _formats.Plain, _formats.All, _catalog, Counters));
+
+    /// <summary>The plain clients' format, for what they get outside the fan-out (snapshots).</summary>
+    internal PlainJsonFormat PlainFormat => _formats.Plain;
+
     internal void Unregister(string connectionId) => _registry.Remove(connectionId);
 
     /// <summary>Adds symbols to a connection's subscription; returns its whole subscription.</summary>
     /// <exception cref="ClientRequestException">The connection would hold more than <paramref name="limit"/> symbols.</exception>
     public SymbolSet Subscribe(string connectionId, SymbolSet symbols, int limit) => _registry.Subscribe(connectionId, symbols, limit);
+
+    /// <summary>The connection's outbox, or null once it is gone.</summary>
+    internal ConnectionOutbox? Outbox(string connectionId) => _registry.Find(connectionId);
 
     public SymbolSet Unsubscribe(string connectionId, SymbolSet symbols) => _registry.Unsubscribe(connectionId, symbols);
 

@@ -23,7 +23,8 @@ public sealed partial class QuoteHub(
     ReplayService replays,
     IOptions<TickerOptions> options,
     FeedState feedState,
-    Registry.InstrumentRegistry registry) : Microsoft.AspNetCore.SignalR.Hub
+    Registry.InstrumentRegistry registry,
+    QuoteResumer resumer) : Microsoft.AspNetCore.SignalR.Hub
 {
     private static readonly object StreamCountKey = new();
 
@@ -44,6 +45,18 @@ public sealed partial class QuoteHub(
         var requested = catalog.Resolve(symbols, Limits.MaxSymbolsPerConnection);
         broadcaster.Subscribe(Context.ConnectionId, requested, Limits.MaxSymbolsPerConnection);
         return cache.Snapshot(requested);
+    }
+
+    /// <summary>
+    /// Subscribes like <see cref="Subscribe"/> and returns what the client missed (SPEC 11): every
+    /// quote after each symbol's <c>after</c> sequence, oldest first, and the latest quote of a
+    /// symbol without one; live <c>quotes</c> then carry on from there with no gap and no repeat
+    /// (some may arrive before this result: each sequence still comes once).
+    /// </summary>
+    public Task<ResumeResult> Resume(ResumeRequest? request)
+    {
+        var (symbols, after) = resumer.Check(request?.Symbols, request?.After);
+        return resumer.ResumeAsync(Context.ConnectionId, symbols, after, Context.ConnectionAborted);
     }
 
     public void Unsubscribe(string?[]? symbols)

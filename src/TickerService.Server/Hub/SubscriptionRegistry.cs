@@ -108,6 +108,15 @@ internal sealed class SubscriptionRegistry
         }
     }
 
+    /// <summary>The connection's outbox (for a resume's hold), or null once it is gone.</summary>
+    public ConnectionOutbox? Find(string connectionId)
+    {
+        lock (_gate)
+        {
+            return _connections.GetValueOrDefault(connectionId);
+        }
+    }
+
     /// <summary>Every connection's subscription, for diagnostics and tests.</summary>
     public IReadOnlyList<SymbolSet> Subscriptions()
     {

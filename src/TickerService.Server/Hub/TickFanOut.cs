@@ -62,11 +62,14 @@ internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats form
         }
 
         // Each wanted quote serialized once per format someone reads.
+        var inUse = 0;
         foreach (var format in formats.All)
         {
             _formatsInUse[format.Index] = registry.Uses(format);
+            inUse += _formatsInUse[format.Index] ? 1 : 0;
         }
         _pieces.Serialize(batch, _wanted.AsSpan(0, wanted), formats.All, _formatsInUse);
+        counters.AddSerialized((long)wanted * inUse);
 
         // Each group's message, then the sends, in slices so that one big group spreads too.
         if (parallelism > 1 && _touched.Count >= ParallelGroups)

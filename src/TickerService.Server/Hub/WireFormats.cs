@@ -7,7 +7,7 @@ namespace TickerService.Server.Hub;
 /// <summary>
 /// Every wire format the fan-out serves: SignalR's JSON and MessagePack protocols, with the
 /// serializer options the hub was configured with, so a composed message is what SignalR itself
-/// would have written. A non-SignalR connection type adds its format here.
+/// would have written. Plain WebSocket and SSE clients read <see cref="PlainJsonFormat"/>.
 /// </summary>
 internal sealed class WireFormats
 {
@@ -29,8 +29,14 @@ internal sealed class WireFormats
                     $"The quote fan-out composes messages for SignalR's JSON and MessagePack protocols only, not '{protocol.Name}'."),
             });
         }
+        // Plain WebSocket and SSE clients (SPEC section 10): one serialization a quote for all of them.
+        Plain = new PlainJsonFormat(all.Count, json.Value.PayloadSerializerOptions);
+        all.Add(Plain);
         All = all;
     }
+
+    /// <summary>The format of <c>/ws</c> and <c>/sse</c> clients.</summary>
+    public PlainJsonFormat Plain { get; }
 
     public IReadOnlyList<WireFormat> All { get; }
 

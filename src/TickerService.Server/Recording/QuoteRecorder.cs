@@ -137,6 +137,30 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
         }
     }
 
+    /// <summary>
+    /// Runs <paramref name="read"/> with no flush under way, handing it every quote published but
+    /// not yet written (oldest first): the recording it reads meanwhile and those quotes together
+    /// are everything recorded so far, with no quote moving from one to the other in between.
+    /// For resume (SPEC 11).
+    /// </summary>
+    public async Task<T> ReadWithUnflushedAsync<T>(Func<IReadOnlyList<Quote>, T> read, CancellationToken cancellationToken)
+    {
+        await _flushGate.WaitAsync(cancellationToken).ConfigureAwait(false);
+        try
+        {
+            // As Flush does: what is queued joins what failed to write earlier, in order.
+            while (_queue.TryDequeue(out var batch))
+            {
+                _pending.AddRange(batch);
+            }
+            return read(_pending);
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
+    }
+
     // Registered under several service types, so the container may call this more than once. The
     // gate and the token source are left to the GC: a late StopAsync may still use them.
     public void Dispose()

@@ -377,6 +377,33 @@ public sealed class RecordingStore(string path)
         }
     }
 
+    /// <summary>
+    /// A symbol's recorded quotes with a sequence above <paramref name="after"/>, lowest first, at
+    /// most <paramref name="limit"/>: what a client resuming after a disconnect missed (SPEC 11).
+    /// One range scan of the (symbol, sequence) index.
+    /// </summary>
+    public List<Quote> ReadAfter(string symbol, long after, int limit)
+    {
+        var quotes = new List<Quote>();
+        if (!File.Exists(Path) || limit <= 0)
+        {
+            return quotes;
+        }
+        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
+        connection.Open();
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT {Columns} FROM quotes WHERE symbol = $symbol AND sequence > $after ORDER BY sequence LIMIT $limit";
+        command.Parameters.AddWithValue("$symbol", symbol);
+        command.Parameters.AddWithValue("$after", after);
+        command.Parameters.AddWithValue("$limit", limit);
+        using var reader = command.ExecuteReader();
+        while (reader.Read())
+        {
+            quotes.Add(ReadQuote(reader, 0));
+        }
+        return quotes;
+    }
+
     /// <summary>The oldest and newest recorded timestamps, or null when nothing is recorded.</summary>
     public (DateTime First, DateTime Last)? Bounds()
     {

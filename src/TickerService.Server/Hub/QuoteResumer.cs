@@ -1,0 +1,149 @@
+using Microsoft.Extensions.Options;
+using TickerService.Configuration;
+using TickerService.Market;
+using TickerService.Pipelines;
+using TickerService.Server.Recording;
+
+namespace TickerService.Server.Hub;
+
+/// <summary>
+/// Resume after a disconnect (SPEC 11), for the hub and <c>/ws</c> alike. No gap: the connection's
+/// outbox holds every live quote (<see cref="ConnectionOutbox.Hold"/>) from before it is
+/// subscribed until the recording has been read, and the recording is read with the recorder's
+/// unflushed quotes under its flush gate. The recorder is a feed consumer registered before the
+/// broadcaster, so a quote the fan-out sent before the subscription took effect was already
+/// queued for the recording: recorded or held, every quote is one or the other. No repeat: held
+/// quotes at or below the last sequence returned for their symbol are dropped.
+/// </summary>
+public sealed class QuoteResumer(
+    InstrumentCatalog catalog,
+    LastValueCache cache,
+    QuoteBroadcaster broadcaster,
+    QuoteRecorder recorder,
+    RecordingStore store,
+    IOptions<TickerOptions> options)
+{
+    private LimitOptions Limits => options.Value.Limits;
+
+    /// <summary>The symbols a request names, checked as <c>Subscribe</c> checks them; <c>after</c> must name some of them.</summary>
+    /// <exception cref="ClientRequestException">What is wrong with the request.</exception>
+    public (SymbolSet Symbols, Dictionary<string, long> After) Check(IReadOnlyList<string?>? symbols, IReadOnlyDictionary<string, long>? after)
+    {
+        var requested = catalog.Resolve(symbols, Limits.MaxSymbolsPerConnection);
+        var checkedAfter = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var (raw, sequence) in after ?? new Dictionary<string, long>())
+        {
+            var symbol = raw.Trim().ToUpperInvariant();
+            if (!catalog.TryGetIndex(symbol, out var index) || !requested.Contains(index))
+            {
+                throw new ClientRequestException($"\"after\" names {ClientText.Printable(raw, 20)}, which is not among the symbols asked for.");
+            }
+            if (sequence < 0)
+            {
+                throw new ClientRequestException($"\"after\" for {symbol} is {sequence}: a sequence is 0 or more.");
+            }
+            checkedAfter[symbol] = sequence;
+        }
+        return (requested, checkedAfter);
+    }
+
+    /// <summary>Subscribes the connection and returns what it missed, as described on the class.</summary>
+    public async Task<ResumeResult> ResumeAsync(string connectionId, SymbolSet symbols, Dictionary<string, long> after, CancellationToken cancellationToken)
+    {
+        var outbox = broadcaster.Outbox(connectionId)
+            ?? throw new InvalidOperationException($"Connection {connectionId} is not registered with the broadcaster.");
+        outbox.Hold();
+        List<Quote> held;
+        List<Quote> quotes;
+        var complete = true;
+        var floor = new Dictionary<string, long>(StringComparer.Ordinal);
+        try
+        {
+            broadcaster.Subscribe(connectionId, symbols, Limits.MaxSymbolsPerConnection);
+            var missed = after.Count == 0
+                ? []
+                : recorder.Enabled
+                    ? await recorder.ReadWithUnflushedAsync(unflushed => Missed(after, unflushed), cancellationToken).ConfigureAwait(false)
+                    : [];
+            quotes = [];
+            foreach (var index in symbols.Indices())
+            {
+                var symbol = catalog.Options[index].Symbol;
+                if (after.TryGetValue(symbol, out var last))
+                {
+                    var own = missed.GetValueOrDefault(symbol) ?? [];
+                    // Without a recording nothing published meanwhile can be given back.
+                    if (!recorder.Enabled && cache.Get(index) is { } newest && newest.Sequence > last)
+                    {
+                        complete = false;
+                    }
+                    quotes.AddRange(own);
+                    floor[symbol] = own.Count > 0 ? own[^1].Sequence : last;
+                }
+                else if (cache.Get(index) is { } latest)
+                {
+                    quotes.Add(latest);
+                    floor[symbol] = latest.Sequence;
+                }
+            }
+        }
+        finally
+        {
+            held = outbox.Release();
+        }
+
+        // Oldest first across symbols; beyond the limit the oldest are kept and the rest is a gap.
+        quotes.Sort((a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : string.CompareOrdinal(a.Symbol, b.Symbol));
+        if (quotes.Count > Limits.MaxResumeQuotes)
+        {
+            quotes.RemoveRange(Limits.MaxResumeQuotes, quotes.Count - Limits.MaxResumeQuotes);
+            complete = false;
+        }
+        foreach (var quote in quotes)
+        {
+            floor[quote.Symbol] = Math.Max(floor.GetValueOrDefault(quote.Symbol, long.MinValue), quote.Sequence);
+        }
+        foreach (var quote in held)
+        {
+            if (quote.Sequence > floor.GetValueOrDefault(quote.Symbol, long.MinValue))
+            {
+                quotes.Add(quote);
+                floor[quote.Symbol] = quote.Sequence;
+            }
+        }
+        // Complete when each symbol's quotes, recorded then live, follow its "after" one by one.
+        // (A quote the cache has but the recorder has not queued yet is still on its way to the
+        // fan-out, so it arrives held or live: checking the cache here would call that a gap.)
+        var expected = new Dictionary<string, long>(after, StringComparer.Ordinal);
+        foreach (var quote in quotes)
+        {
+            if (expected.TryGetValue(quote.Symbol, out var previous))
+            {
+                complete &= quote.Sequence == previous + 1;
+                expected[quote.Symbol] = quote.Sequence;
+            }
+        }
+        return new ResumeResult([.. quotes], complete);
+    }
+
+    // Flush gate held: the recording and the unflushed quotes together, per symbol, by sequence, one past the limit at most.
+    private Dictionary<string, List<Quote>> Missed(Dictionary<string, long> after, IReadOnlyList<Quote> unflushed)
+    {
+        var missed = new Dictionary<string, List<Quote>>(StringComparer.Ordinal);
+        foreach (var (symbol, last) in after)
+        {
+            var recorded = store.ReadAfter(symbol, last, Limits.MaxResumeQuotes + 1);
+            var top = recorded.Count > 0 ? recorded[^1].Sequence : last;
+            foreach (var quote in unflushed)
+            {
+                if (quote.Symbol == symbol && quote.Sequence > top)
+                {
+                    recorded.Add(quote);
+                    top = quote.Sequence;
+                }
+            }
+            missed[symbol] = recorded;
+        }
+        return missed;
+    }
+}
