@@ -303,8 +303,7 @@ export class TickerConnection {
   }
 
   #checkStale() {
-    // Recorded quotes may be hours apart at any pace: a replay-mode feed is stale only when cut off.
-    if (this.#state !== "live" || this.#market !== "open" || this.#feed?.mode === "replay") {
+    if (this.#state !== "live" || this.#market !== "open") {
       return;
     }
     let staleAfter = DefaultStaleAfterMs;

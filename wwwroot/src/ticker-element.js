@@ -203,7 +203,9 @@ export class TickerElement extends HTMLElement {
     const connection = this.#connection;
     let state = connection?.state ?? "connecting";
     if ((this.isReplay || connection?.feed?.mode === "replay") && state !== "connecting" && state !== "reconnecting") {
-      state = "replay"; // the recorded market (its own, or the server's replay-mode feed), never live
+      // The recorded market (its own, or the server's replay-mode feed), never live; and never stale
+      // either: recorded quotes may be days apart at any pace, so only a lost connection counts.
+      state = "replay";
     } else if (state === "live" && connection.market === "closed") {
       state = "closed";
     }
