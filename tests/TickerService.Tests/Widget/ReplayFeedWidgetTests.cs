@@ -59,4 +59,35 @@ public sealed class ReplayFeedWidgetTests(Chromium chromium) : IClassFixture<Chr
         await Assertions.Expect(asof).ToContainTextAsync("2010");
         Assert.Empty(browser.Errors);
     }
+
+    [SkippableFact]
+    public async Task AServerRestartedInSimulatorModeBringsTheWidgetBackLive()
+    {
+        var file = Path.Combine(_folder, "xom.jsonl");
+        await File.WriteAllLinesAsync(file, RecordedBars.Daily("XOM", "Exxon Mobil", 5, 80m).Select(RecordingFormats.ToJsonLine));
+        var port = TickerServer.FreePort();
+        var replay = new TickerServer(port: port)
+            .With("Ticker:Feed:Mode", "Replay")
+            .With("Ticker:Feed:Replay:File", file)
+            .With("Ticker:Feed:Replay:InstantsPerSecond", "10");
+        await using var site = await EmbeddingSite.StartAsync(WidgetPageTests.Page(replay.BaseAddress, """
+            <market-quote symbol="XOM"></market-quote>
+            """));
+        await using var browser = await chromium.NewPageAsync();
+        await browser.Page.GotoAsync(site.Address.ToString());
+        var box = browser.Page.Locator("market-quote");
+        var badge = box.Locator("[part~=badge]");
+        await Assertions.Expect(badge).ToHaveTextAsync("Replay 10/s");
+
+        await replay.DisposeAsync();
+        await Assertions.Expect(badge).ToHaveTextAsync("Reconnecting");
+        await using var simulator = new TickerServer(port: port);
+        Assert.Equal(port, simulator.BaseAddress.Port);
+
+        // The new connection asks the feed again: a simulator's prices are live, and need no as-of time.
+        await WidgetPageTests.Live(box);
+        Assert.Equal("live", await box.EvaluateAsync<string>("(e) => e.state"));
+        await Assertions.Expect(box.Locator("[part~=asof]")).ToBeHiddenAsync();
+        Assert.All(browser.Errors, error => Assert.Contains("ERR_CONNECTION_REFUSED", error));
+    }
 }
