@@ -88,6 +88,7 @@ public sealed class ReplayFeedWidgetTests(Chromium chromium) : IClassFixture<Chr
         await WidgetPageTests.Live(box);
         Assert.Equal("live", await box.EvaluateAsync<string>("(e) => e.state"));
         await Assertions.Expect(box.Locator("[part~=asof]")).ToBeHiddenAsync();
-        Assert.All(browser.Errors, error => Assert.Contains("ERR_CONNECTION_REFUSED", error));
+        // No assertion on the console: while one server stops and the next starts, the retries meet
+        // refused connections and, at times, a half-started server's CORS-less answer (as ReconnectTests).
     }
 }
