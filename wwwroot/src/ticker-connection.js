@@ -8,7 +8,8 @@
 //   onConnectionState()     state or market changed: read connection.state and connection.market
 //   onReplayEnded(error)    the member's replay played to its end (error null) or failed (a message)
 //   staleAfter              (a property) ms without updates before prices count as stale
-// Later protocol messages (the feed's mode, resume after a reconnect) plug in as further calls here.
+// onConnectionState also follows connection.feed, the server's feed (hub GetFeed / feed message).
+// Later protocol messages (resume after a reconnect) plug in as further calls here.
 import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 import { ReplayStream } from "./replay.js";
 
@@ -47,6 +48,7 @@ export class TickerConnection {
   #instruments = new Map();
   #state = "connecting";
   #market = "open";
+  #feed = null; // { mode, speed, instantsPerSecond, at }; null until known (or from an older server)
   #lastMessageAt = 0;
   #timer = 0;
   #flushQueued = false;
@@ -66,6 +68,7 @@ export class TickerConnection {
       .build();
     this.#hub.on("quotes", quotes => this.#receive(quotes));
     this.#hub.on("session", session => this.#setMarket(session.state));
+    this.#hub.on("feed", feed => this.#setFeed(feed));
     this.#hub.onreconnecting(() => this.#lost());
     this.#hub.onreconnected(() => this.#connected());
     this.#hub.onclose(() => {
@@ -85,6 +88,11 @@ export class TickerConnection {
   /** open or closed. */
   get market() {
     return this.#market;
+  }
+
+  /** What drives the server's feed: mode "simulator" or "replay" (recorded quotes for everyone). */
+  get feed() {
+    return this.#feed;
   }
 
   instrument(symbol) {
@@ -207,6 +215,8 @@ export class TickerConnection {
   async #connected() {
     try {
       const instruments = await this.#hub.invoke("GetInstruments");
+      // Asked before "live" is shown, so a replay-mode feed never passes for live, even for a moment.
+      this.#feed = await this.#hub.invoke("GetFeed").catch(() => null);
       for (const instrument of instruments) {
         this.#instruments.set(instrument.symbol, instrument);
       }
@@ -311,6 +321,11 @@ export class TickerConnection {
       this.#lastMessageAt = Date.now();
       this.#notify();
     }
+  }
+
+  #setFeed(feed) {
+    this.#feed = feed;
+    this.#notify();
   }
 
   #setState(state) {

@@ -202,8 +202,10 @@ export class TickerElement extends HTMLElement {
   onConnectionState() {
     const connection = this.#connection;
     let state = connection?.state ?? "connecting";
-    if (this.isReplay && state !== "connecting" && state !== "reconnecting") {
-      state = "replay"; // the recorded market, whatever the live one is doing
+    if ((this.isReplay || connection?.feed?.mode === "replay") && state !== "connecting" && state !== "reconnecting") {
+      // The recorded market (its own, or the server's replay-mode feed), never live; and never stale
+      // either: recorded quotes may be days apart at any pace, so only a lost connection counts.
+      state = "replay";
     } else if (state === "live" && connection.market === "closed") {
       state = "closed";
     }
@@ -235,7 +237,11 @@ export class TickerElement extends HTMLElement {
       return;
     }
     const { badge, frame } = this.statusParts;
-    const label = state === "replay" ? `Replay ${speedLabel(this.#replaySpeedNow ?? this.replaySpeed)}` : StateLabels[state];
+    const feed = this.#connection?.feed;
+    const label = state !== "replay" ? StateLabels[state]
+      : this.isReplay ? `Replay ${speedLabel(this.#replaySpeedNow ?? this.replaySpeed)}`
+      : feed.speed != null ? `Replay ${speedLabel(feed.speed)}`
+      : feed.instantsPerSecond ? `Replay ${feed.instantsPerSecond}/s` : "Replay";
     badge.textContent = label;
     if (this.announcement) {
       const said = document.createElement("span");
