@@ -119,8 +119,18 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
         {
             LogLostAtShutdown(Interlocked.Read(ref _queued), _store.Path);
         }
-        _connection?.Dispose();
-        _connection = null;
+        // Under the flush gate: a flush another service started (a resume reading what is queued, a
+        // test) may still hold the connection, and disposing it beneath that flush crashed in Close.
+        await _flushGate.WaitAsync(CancellationToken.None).ConfigureAwait(false);
+        try
+        {
+            _connection?.Dispose();
+            _connection = null;
+        }
+        finally
+        {
+            _flushGate.Release();
+        }
     }
 
     /// <summary>Writes everything queued now; false if the disk refused it (it stays queued).</summary>
