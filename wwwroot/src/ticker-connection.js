@@ -224,7 +224,6 @@ export class TickerConnection {
       this.#onServer.clear();
       this.#seen.clear();
       this.#lastMessageAt = Date.now();
-      this.#setState("live");
       for (const element of this.#members.keys()) {
         element.onInstruments();
       }
@@ -233,6 +232,10 @@ export class TickerConnection {
       }
       this.#whenReady();
       await this.#flush();
+      // "Live" once the snapshot is painted: a badge saying Live over empty fields would mislead.
+      if (this.#hub.state === HubConnectionState.Connected) {
+        this.#setState("live");
+      }
     } catch {
       // Dropped again before it was ready: the reconnect handlers take it from here.
     }
