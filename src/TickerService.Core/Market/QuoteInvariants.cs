@@ -37,16 +37,13 @@ public static class QuoteInvariants
             return new("name", "the name is empty");
         }
         var scale = new TickScale(tickSize);
-        foreach (var (field, price) in Prices(q))
+        // Field by field rather than a list of them: this runs once per quote of a 100,000-row import.
+        var bad = Price("last", q.Last, scale) ?? Price("change", q.Change, scale) ?? Price("open", q.Open, scale) ??
+            Price("high", q.High, scale) ?? Price("low", q.Low, scale) ?? Price("previousClose", q.PreviousClose, scale) ??
+            Price("buy", q.Buy, scale) ?? Price("sell", q.Sell, scale);
+        if (bad is not null)
         {
-            if (!double.IsFinite(price))
-            {
-                return new(field, $"{field} ({price.ToString(c)}) is not a finite number");
-            }
-            if (!IsWholeTicks(price, scale))
-            {
-                return new(field, string.Create(c, $"{field} ({price}) is not a whole number of {tickSize} ticks"));
-            }
+            return bad;
         }
         if (!(q.Sell > 0))
         {
@@ -105,11 +102,16 @@ public static class QuoteInvariants
 
     /// <summary>True when <paramref name="price"/> is exactly the double of a whole number of ticks.</summary>
     public static bool IsWholeTicks(double price, TickScale scale) =>
-        Math.Abs(price / (double)scale.Tick) < long.MaxValue / 2 && scale.ToPrice(scale.ToTicks(price)) == price;
+        Math.Abs(price / scale.TickAsDouble) < long.MaxValue / 2 && scale.ToPrice(scale.ToTicks(price)) == price;
 
-    private static IEnumerable<(string Field, double Price)> Prices(Quote q) =>
-    [
-        ("last", q.Last), ("change", q.Change), ("open", q.Open), ("high", q.High), ("low", q.Low),
-        ("previousClose", q.PreviousClose), ("buy", q.Buy), ("sell", q.Sell),
-    ];
+    private static QuoteViolation? Price(string field, double price, TickScale scale)
+    {
+        if (!double.IsFinite(price))
+        {
+            return new(field, $"{field} ({price.ToString(CultureInfo.InvariantCulture)}) is not a finite number");
+        }
+        return IsWholeTicks(price, scale)
+            ? null
+            : new(field, string.Create(CultureInfo.InvariantCulture, $"{field} ({price}) is not a whole number of {scale.Tick} ticks"));
+    }
 }

@@ -8,6 +8,7 @@ namespace TickerService.Market;
 public readonly struct TickScale
 {
     private readonly decimal _tick;
+    private readonly double _tickAsDouble; // converted once: decimal to double is slow on a hot path
     private readonly double _divisor;
 
     public TickScale(decimal tick)
@@ -17,15 +18,19 @@ public readonly struct TickScale
             throw new ArgumentOutOfRangeException(nameof(tick), tick, "A tick size must be positive.");
         }
         _tick = tick;
+        _tickAsDouble = (double)tick;
         var perUnit = 1m / tick;
         _divisor = perUnit == decimal.Truncate(perUnit) ? (double)perUnit : 0;
     }
 
     public decimal Tick => _tick;
 
+    /// <summary>The tick as the nearest double.</summary>
+    public double TickAsDouble => _tickAsDouble;
+
     public double ToPrice(long ticks) => _divisor != 0 ? ticks / _divisor : (double)(ticks * _tick);
 
     public long ToTicks(decimal price) => (long)decimal.Round(price / _tick, MidpointRounding.AwayFromZero);
 
-    public long ToTicks(double price) => (long)Math.Round(price / (double)_tick, MidpointRounding.AwayFromZero);
+    public long ToTicks(double price) => (long)Math.Round(price / _tickAsDouble, MidpointRounding.AwayFromZero);
 }

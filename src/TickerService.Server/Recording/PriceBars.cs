@@ -85,14 +85,14 @@ public static class PriceBars
     /// </summary>
     public static List<NumberedQuote> ToQuotes(IEnumerable<PriceBar> bars, Func<string, decimal> tickSizeOf, IReadOnlyDictionary<string, long> lastSequences)
     {
-        var quotes = new List<NumberedQuote>();
-        foreach (var symbol in bars.GroupBy(b => b.Symbol, StringComparer.Ordinal))
+        var quotes = new List<NumberedQuote>(bars.TryGetNonEnumeratedCount(out var count) ? count : 0);
+        foreach (var (symbol, symbolBars) in InTimeOrder(bars))
         {
-            var scale = new TickScale(tickSizeOf(symbol.Key));
-            var sequence = lastSequences.TryGetValue(symbol.Key, out var last) ? last : 0;
+            var scale = new TickScale(tickSizeOf(symbol));
+            var sequence = lastSequences.TryGetValue(symbol, out var last) ? last : 0;
             PriceBar? previous = null;
             long previousClose = 0;
-            foreach (var bar in symbol.OrderBy(b => b.Timestamp))
+            foreach (var bar in symbolBars)
             {
                 long open = Ticks(scale, bar.Open, bar, "open"), high = Ticks(scale, bar.High, bar, "high"),
                     low = Ticks(scale, bar.Low, bar, "low"), close = Ticks(scale, bar.Close, bar, "close");
@@ -124,6 +124,36 @@ public static class PriceBars
             }
         }
         return quotes;
+    }
+
+    // Each symbol's bars (symbols in the order the file names them first), oldest first. Files
+    // are mostly in order already (or newest first): a check, and a sort only when it fails.
+    private static List<(string Symbol, List<PriceBar> Bars)> InTimeOrder(IEnumerable<PriceBar> bars)
+    {
+        var bySymbol = new Dictionary<string, List<PriceBar>>(StringComparer.Ordinal);
+        var order = new List<(string, List<PriceBar>)>();
+        foreach (var bar in bars)
+        {
+            if (!bySymbol.TryGetValue(bar.Symbol, out var list))
+            {
+                bySymbol.Add(bar.Symbol, list = []);
+                order.Add((bar.Symbol, list));
+            }
+            list.Add(bar);
+        }
+        foreach (var (_, list) in order)
+        {
+            for (var i = 1; i < list.Count; i++)
+            {
+                if (list[i].Timestamp < list[i - 1].Timestamp)
+                {
+                    // Stable (the line breaks ties), as a refusal must name lines in the file's order.
+                    list.Sort(static (a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : a.Line.CompareTo(b.Line));
+                    break;
+                }
+            }
+        }
+        return order;
     }
 
     // A positive price can still round to 0 ticks (0.004 at a 0.01 tick): that bar cannot be quoted.
@@ -175,7 +205,11 @@ public static class PriceBars
     private static double Price(SepReader.Row row, int column, string field, int line)
     {
         var text = Span(row, column, field, line);
-        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var value) || !double.IsFinite(value))
+        // Sep's own parser (csFastFloat, correctly rounded like double.Parse) reads a plain field
+        // about three times faster; a padded or unusual one goes to double.TryParse. It takes
+        // thousands separators, which a price file must not have: 1,000 is 1000 or 1.0 by locale.
+        if ((text.Contains(',') ? null : row[column].TryParse<double>()) is not { } value &&
+            !double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out value) || !double.IsFinite(value))
         {
             throw new RecordingFormatException(line, field, $"'{text}' is not a number");
         }
@@ -188,14 +222,21 @@ public static class PriceBars
         {
             return date.ToDateTime(TimeOnly.FromTimeSpan(SessionTime), DateTimeKind.Utc);
         }
-        if (text.Length > 10 && DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at))
+        if (text.Length > 10 && (IsoTimestamp.TryParse(text, out var utc) || TryParseAny(text, out utc)))
         {
-            var utc = at.UtcDateTime;
             return utc.Ticks % TimeSpan.TicksPerMillisecond == 0
                 ? utc
                 : throw new RecordingFormatException(line, field, $"'{text}' is finer than a millisecond");
         }
         throw new RecordingFormatException(line, field, $"'{text}' is not a date (yyyy-MM-dd) or an ISO-8601 timestamp");
+    }
+
+    // The shapes IsoTimestamp does not read by position; no offset means UTC.
+    private static bool TryParseAny(ReadOnlySpan<char> text, out DateTime utc)
+    {
+        var parsed = DateTimeOffset.TryParse(text, CultureInfo.InvariantCulture, DateTimeStyles.AssumeUniversal, out var at);
+        utc = at.UtcDateTime;
+        return parsed;
     }
 
     // Integers, or whole numbers written with a fraction (some tools write 3452650000.0); empty is 0.
