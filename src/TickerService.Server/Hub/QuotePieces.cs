@@ -25,17 +25,17 @@ internal sealed class QuotePieces
 
     /// <summary>
     /// Serializes the quotes at <paramref name="positions"/> of <paramref name="batch"/> (the ones
-    /// someone subscribed to) in every format <paramref name="inUse"/> says is used.
+    /// someone subscribed to), each in the formats its subscribers read: <paramref name="formats"/>
+    /// holds a bit per <see cref="WireFormat.Index"/> for each position. A quote only JSON clients
+    /// want is never written in MessagePack. Returns the number of serializations.
     /// </summary>
-    public void Serialize(Quote[] batch, ReadOnlySpan<int> positions, IReadOnlyList<WireFormat> formats, ReadOnlySpan<bool> inUse)
+    public int Serialize(Quote[] batch, ReadOnlySpan<int> positions, IReadOnlyList<WireFormat> wireFormats, ReadOnlySpan<int> formats)
     {
         Batch = batch;
-        foreach (var format in formats)
+        var serialized = 0;
+        foreach (var format in wireFormats)
         {
-            if (!inUse[format.Index])
-            {
-                continue;
-            }
+            var bit = 1 << format.Index;
             var bytes = _bytes[format.Index];
             bytes.ResetWrittenCount();
             if (_start[format.Index].Length < batch.Length)
@@ -47,11 +47,17 @@ internal sealed class QuotePieces
             var length = _length[format.Index];
             foreach (var position in positions)
             {
+                if ((formats[position] & bit) == 0)
+                {
+                    continue;
+                }
                 start[position] = bytes.WrittenCount;
                 format.WriteQuote(batch[position], bytes);
                 length[position] = bytes.WrittenCount - start[position];
+                serialized++;
             }
         }
+        return serialized;
     }
 
     /// <summary>The bytes of the quote at <paramref name="position"/> of the batch, in <paramref name="format"/>.</summary>

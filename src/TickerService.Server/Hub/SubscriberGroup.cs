@@ -21,8 +21,13 @@ internal sealed class SubscriberGroup(SymbolSet symbols, int formatCount)
 
     public ConnectionOutbox[] Members => Volatile.Read(ref _members);
 
-    /// <summary>Whether any member reads <paramref name="format"/>.</summary>
-    public bool Uses(WireFormat format) => Volatile.Read(ref _membersByFormat[format.Index]) > 0;
+    /// <summary>
+    /// The formats (a bit per <see cref="WireFormat.Index"/>) the members read when this tick first
+    /// selected the group: what its quotes are serialized in and its message is built in. Taken
+    /// once a tick, so a member joining mid-tick in a new format cannot ask for a piece nobody
+    /// serialized (its outbox serializes for itself, as for any message without its format).
+    /// </summary>
+    public int Formats { get; private set; }
 
     /// <summary>This tick's quotes for the group, as positions in the batch, in batch order.</summary>
     public ReadOnlySpan<int> Selected => _positions.AsSpan(0, _count);
@@ -55,6 +60,12 @@ internal sealed class SubscriberGroup(SymbolSet symbols, int formatCount)
             _tick = tick;
             _count = 0;
             Message = null;
+            var formats = 0;
+            for (var index = 0; index < _membersByFormat.Length; index++)
+            {
+                formats |= Volatile.Read(ref _membersByFormat[index]) > 0 ? 1 << index : 0;
+            }
+            Formats = formats;
         }
         if (_count == _positions.Length)
         {

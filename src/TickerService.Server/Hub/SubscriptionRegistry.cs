@@ -16,14 +16,12 @@ internal sealed class SubscriptionRegistry
     private readonly Dictionary<string, ConnectionOutbox> _connections = new(StringComparer.Ordinal);
     private readonly Dictionary<SymbolSet, SubscriberGroup> _groups = [];
     private readonly SubscriberGroup[][] _groupsBySymbol;
-    private readonly int[] _connectionsByFormat;
 
     public SubscriptionRegistry(InstrumentCatalog catalog, WireFormats formats)
     {
         _catalog = catalog;
         _formats = formats;
         _groupsBySymbol = [.. Enumerable.Range(0, catalog.Count).Select(_ => Array.Empty<SubscriberGroup>())];
-        _connectionsByFormat = new int[formats.All.Count];
     }
 
     public int Count
@@ -52,9 +50,6 @@ internal sealed class SubscriptionRegistry
     /// <summary>The groups subscribed to the instrument at <paramref name="index"/>; lock-free, for the fan-out.</summary>
     public SubscriberGroup[] GroupsOf(int index) => Volatile.Read(ref _groupsBySymbol[index]);
 
-    /// <summary>Whether any connection reads <paramref name="format"/>; lock-free, for the fan-out.</summary>
-    public bool Uses(WireFormat format) => Volatile.Read(ref _connectionsByFormat[format.Index]) > 0;
-
     public void Add(string connectionId, ConnectionOutbox outbox)
     {
         lock (_gate)
@@ -64,7 +59,6 @@ internal sealed class SubscriptionRegistry
                 Forget(replaced);
             }
             _connections.Add(connectionId, outbox);
-            Interlocked.Increment(ref _connectionsByFormat[outbox.Format.Index]);
         }
     }
 
@@ -144,7 +138,6 @@ internal sealed class SubscriptionRegistry
     private void Forget(ConnectionOutbox outbox)
     {
         Move(outbox, SymbolSet.Empty(_catalog.Count));
-        Interlocked.Decrement(ref _connectionsByFormat[outbox.Format.Index]);
     }
 
     // Lock held. Empty groups are dropped, so their number never exceeds the connections'.

@@ -18,10 +18,10 @@ internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats form
     private const int SliceMembers = 128;
 
     private readonly QuotePieces _pieces = new(formats.All.Count);
-    private readonly bool[] _formatsInUse = new bool[formats.All.Count];
     private readonly List<SubscriberGroup> _touched = [];
     private readonly List<(SubscriberGroup Group, ConnectionOutbox[] Members, int From, int To)> _slices = [];
     private int[] _wanted = new int[64];
+    private int[] _formats = new int[64]; // per batch position: the formats its subscribers read
     private long _tick;
 
     public void FanOut(Quote[] batch)
@@ -33,6 +33,7 @@ internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats form
         if (_wanted.Length < batch.Length)
         {
             _wanted = new int[batch.Length];
+            _formats = new int[batch.Length];
         }
         var wanted = 0;
         _touched.Clear();
@@ -48,28 +49,24 @@ internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats form
                 continue;
             }
             _wanted[wanted++] = position;
+            var formatsWanted = 0;
             foreach (var group in groups)
             {
                 if (group.Select(_tick, position))
                 {
                     _touched.Add(group);
                 }
+                formatsWanted |= group.Formats;
             }
+            _formats[position] = formatsWanted;
         }
         if (_touched.Count == 0)
         {
             return;
         }
 
-        // Each wanted quote serialized once per format someone reads.
-        var inUse = 0;
-        foreach (var format in formats.All)
-        {
-            _formatsInUse[format.Index] = registry.Uses(format);
-            inUse += _formatsInUse[format.Index] ? 1 : 0;
-        }
-        _pieces.Serialize(batch, _wanted.AsSpan(0, wanted), formats.All, _formatsInUse);
-        counters.AddSerialized((long)wanted * inUse);
+        // Each wanted quote serialized once in each format its subscribers read.
+        counters.AddSerialized(_pieces.Serialize(batch, _wanted.AsSpan(0, wanted), formats.All, _formats));
 
         // Each group's message, then the sends, in slices so that one big group spreads too.
         if (parallelism > 1 && _touched.Count >= ParallelGroups)
@@ -114,7 +111,7 @@ internal sealed class TickFanOut(SubscriptionRegistry registry, WireFormats form
         var bytes = new byte[]?[formats.All.Count];
         foreach (var format in formats.All)
         {
-            if (group.Uses(format))
+            if ((group.Formats & (1 << format.Index)) != 0)
             {
                 var message = new byte[format.QuotesMessageLength(selected.Length, _pieces.LengthOf(format, selected))];
                 format.WriteQuotesMessage(_pieces, selected, message);

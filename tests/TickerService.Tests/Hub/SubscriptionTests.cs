@@ -149,6 +149,24 @@ public sealed class SubscriptionTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AQuoteIsSerializedOnlyInTheProtocolsOfItsOwnSubscribers()
+    {
+        await using var json = await _server.ConnectAsync("json");
+        await using var pack = await _server.ConnectAsync("messagepack");
+        await json.SubscribeAsync("XOM", "CVX");
+        await pack.SubscribeAsync("CVX", "BP");
+        var counters = _server.Broadcaster.Counters;
+        var serialized = counters.Serialized;
+
+        var ticked = _server.Market.Tick();
+
+        Assert.Equal(ticked.Where(q => q.Symbol is "XOM" or "CVX"), await json.NextBatchAsync());
+        Assert.Equal(ticked.Where(q => q.Symbol is "CVX" or "BP"), await pack.NextBatchAsync());
+        // XOM in JSON, BP in MessagePack, CVX in both: four pieces, not one per quote and protocol in use (six).
+        Assert.Equal(4, counters.Serialized - serialized);
+    }
+
+    [Fact]
     public async Task DisconnectReleasesTheConnectionAndItsSubscriptions()
     {
         var client = await _server.ConnectAsync();

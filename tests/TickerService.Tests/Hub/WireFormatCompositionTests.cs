@@ -34,7 +34,7 @@ public sealed class WireFormatCompositionTests
         // Positions out of the batch, some repeated when asked for more than it holds, as a group would select them.
         var positions = Enumerable.Range(0, count).Select(i => (i * 7) % batch.Length).ToArray();
         var pieces = new QuotePieces(Formats.All.Count);
-        pieces.Serialize(batch, [.. Enumerable.Range(0, batch.Length)], Formats.All, [.. Formats.All.Select(_ => true)]);
+        pieces.Serialize(batch, [.. Enumerable.Range(0, batch.Length)], Formats.All, [.. batch.Select(_ => (1 << Formats.All.Count) - 1)]);
 
         foreach (var format in Formats.All)
         {
