@@ -16,6 +16,7 @@ public sealed class QuoteFeed : IQuoteOutlet, IDisposable
     private readonly TimeProvider _time;
     private long _published;
     private long _lastPublishedAt;
+    private string? _lastSession;
 
     public QuoteFeed(TimeProvider time)
     {
@@ -47,6 +48,13 @@ public sealed class QuoteFeed : IQuoteOutlet, IDisposable
         }
     }
 
+    /// <summary>
+    /// The session state the feed last carried (a session event, or the newest quote's), null
+    /// before either: what clients were told, whoever produced it (this node's simulator, or the
+    /// cluster's leader through the bus).
+    /// </summary>
+    public string? LastSession => Volatile.Read(ref _lastSession);
+
     /// <summary>A node's own feed always takes what its simulator makes.</summary>
     public bool IsProducing => true;
 
@@ -59,10 +67,15 @@ public sealed class QuoteFeed : IQuoteOutlet, IDisposable
         }
         Interlocked.Add(ref _published, batch.Count);
         Interlocked.Exchange(ref _lastPublishedAt, _time.GetUtcNow().UtcTicks);
+        Volatile.Write(ref _lastSession, batch[^1].Session);
         _batches.OnNext(batch);
     }
 
-    public void PublishSession(SessionEvent session) => _sessions.OnNext(session);
+    public void PublishSession(SessionEvent session)
+    {
+        Volatile.Write(ref _lastSession, session.State);
+        _sessions.OnNext(session);
+    }
 
     public void Dispose()
     {
