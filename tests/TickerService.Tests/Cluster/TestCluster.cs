@@ -57,7 +57,9 @@ internal sealed class TestCluster : IAsyncDisposable
     }
 
     /// <summary>Waits until exactly one of the nodes leads and every one of them knows it with the same epoch.</summary>
-    public async Task<(string Leader, long Epoch)> AgreedLeaderAsync(IEnumerable<string>? among = null, TimeSpan? timeout = null)
+    /// <param name="newerThan">Wait for a leader of a later epoch than this one: right after a
+    /// change (Redis restarted, say) the nodes may still agree on the old leader for a moment.</param>
+    public async Task<(string Leader, long Epoch)> AgreedLeaderAsync(IEnumerable<string>? among = null, TimeSpan? timeout = null, long newerThan = 0)
     {
         var names = (among ?? Nodes.Keys).ToArray();
         var deadline = Stopwatch.StartNew();
@@ -65,7 +67,7 @@ internal sealed class TestCluster : IAsyncDisposable
         {
             var statuses = await Task.WhenAll(names.Select(name => StatusAsync(Nodes[name])));
             var leaders = statuses.Where(s => s.Role == ClusterStatus.LeaderRole).ToArray();
-            if (leaders.Length == 1 && statuses.All(s => s.Leader == leaders[0].Node && s.Epoch == leaders[0].Epoch))
+            if (leaders.Length == 1 && leaders[0].Epoch > newerThan && statuses.All(s => s.Leader == leaders[0].Node && s.Epoch == leaders[0].Epoch))
             {
                 foreach (var (status, name) in statuses.Zip(names))
                 {
@@ -75,7 +77,7 @@ internal sealed class TestCluster : IAsyncDisposable
                 return (leaders[0].Node, leaders[0].Epoch);
             }
             Assert.True(deadline.Elapsed < (timeout ?? TickerServer.Timeout),
-                $"No agreed leader: {string.Join(", ", statuses.Select(s => $"{s.Node} {s.Role} epoch {s.Epoch} leader {s.Leader}"))}");
+                $"No agreed leader{(newerThan > 0 ? $" of an epoch above {newerThan}" : "")}: {string.Join(", ", statuses.Select(s => $"{s.Node} {s.Role} epoch {s.Epoch} leader {s.Leader}"))}");
             await Task.Delay(50);
         }
     }
