@@ -102,8 +102,9 @@ public sealed partial class ReplayQuoteSource(
             return ReplayPacing.Paced(after is { } at ? instants.Where(i => i[0].Timestamp > at) : instants, pace, scheduler);
         }).Do(_ => { }, EndPass);
         // A node that lost the lease stops at its next step (a cluster's outlet stops producing).
-        _playing = (Options.Loop ? pass.Repeat() : pass).TakeWhile(_ => outlet.IsProducing).Subscribe(
-            Publish,
+        // Publish in Do, not in the observer: what it throws ends the replay through onError.
+        _playing = (Options.Loop ? pass.Repeat() : pass).TakeWhile(_ => outlet.IsProducing).Do(Publish).Subscribe(
+            _ => { },
             exception =>
             {
                 Error = exception.Message;
