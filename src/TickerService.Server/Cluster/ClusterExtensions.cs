@@ -38,8 +38,11 @@ public static class ClusterExtensions
         services.Replace(ServiceDescriptor.Singleton(sp => new SimulatedMarket(
             sp.GetRequiredService<MarketSimulator>(), sp.GetRequiredService<QuoteBusOutlet>(), sp.GetRequiredService<TimeProvider>())));
         // Replay mode likewise: the leader plays the recording onto the bus (LeaderElection starts it).
-        services.Replace(ServiceDescriptor.Singleton(sp => ActivatorUtilities.CreateInstance<ReplayQuoteSource>(
-            sp, (IQuoteOutlet)sp.GetRequiredService<QuoteBusOutlet>(), true)));
+        services.Replace(ServiceDescriptor.Singleton(sp =>
+        {
+            var bus = sp.GetRequiredService<QuoteBusOutlet>();
+            return ActivatorUtilities.CreateInstance<ReplayQuoteSource>(sp, (IQuoteOutlet)bus, (Action)bus.PublishFeedStart);
+        }));
         services.AddSingleton<QuoteBusReader>();
         services.AddHostedService(sp => sp.GetRequiredService<QuoteBusReader>());
         services.AddHostedService<LeaderElection>();

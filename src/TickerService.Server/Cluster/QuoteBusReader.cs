@@ -118,6 +118,11 @@ internal sealed partial class QuoteBusReader(
                 {
                     feed.PublishSession(session);
                 }
+                else if (entry.Kind == BusEntry.FeedKind)
+                {
+                    // After the pass's first instant, so the status names its recorded time.
+                    feedState.Announce();
+                }
                 metrics.RecordBusLag(time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(entry.PublishedAtMs));
             }
         }

@@ -24,7 +24,7 @@ public static class ReplayExtensions
         services.AddSingleton<ReplayService>();
         services.AddSingleton(sp => ReplayRecording.Open(Options(sp), sp.GetRequiredService<RecordingStore>()));
         // Into this node's own feed; a cluster puts the quote bus in its place (AddCluster).
-        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReplayQuoteSource>(sp, (IQuoteOutlet)sp.GetRequiredService<QuoteFeed>(), false));
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReplayQuoteSource>(sp, (IQuoteOutlet)sp.GetRequiredService<QuoteFeed>()));
         services.Replace(ServiceDescriptor.Singleton(sp =>
             IsReplay(sp) ? sp.GetRequiredService<ReplayRecording>().Catalog : new InstrumentCatalog(Options(sp).EffectiveInstruments)));
         services.Replace(ServiceDescriptor.Singleton<IQuoteSource>(sp =>

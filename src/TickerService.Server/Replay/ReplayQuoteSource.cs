@@ -14,7 +14,7 @@ namespace TickerService.Server.Replay;
 /// <see cref="IScheduler"/> and published to the outlet: on one node the same <see cref="QuoteFeed"/>
 /// the simulator feeds, so the cache, the broadcaster and every client see it; in a cluster the
 /// quote bus, on the leader only. Quotes of one recorded instant are published as one batch. Each
-/// pass starts with <c>feed</c> sent to every client of the node that plays.
+/// pass starts with <c>feed</c> sent to every client (in a cluster, through the bus to every node).
 /// </summary>
 /// <remarks>
 /// Quotes keep their recorded fields. When it loops, each pass after the first shifts every
@@ -24,14 +24,16 @@ namespace TickerService.Server.Replay;
 /// what the bus last carried, and plays on from the instant after it, so a new leader neither
 /// repeats nor skips what the old one published; a node that loses the lease stops at its next step.
 /// </remarks>
+/// <param name="announceToCluster">In a cluster: puts a pass's start on the bus, after its first
+/// instant, so every node sends <c>feed</c>; null on a single node, which announces it itself.</param>
 public sealed partial class ReplayQuoteSource(
     IQuoteOutlet outlet,
-    bool clustered,
     ReplayRecording recording,
     FeedState state,
     IScheduler scheduler,
     IOptions<TickerOptions> options,
-    ILogger<ReplayQuoteSource> logger) : IQuoteSource
+    ILogger<ReplayQuoteSource> logger,
+    Action? announceToCluster = null) : IQuoteSource
 {
     private readonly Lock _gate = new();
     private readonly Dictionary<string, long> _lastSequence = new(StringComparer.Ordinal);
@@ -55,7 +57,7 @@ public sealed partial class ReplayQuoteSource(
     public Task StartAsync(CancellationToken cancellationToken)
     {
         state.Played(recording.First);
-        if (!clustered)
+        if (announceToCluster is null)
         {
             Play();
         }
@@ -141,12 +143,17 @@ public sealed partial class ReplayQuoteSource(
             instant[i] = Continue(instant[i]);
         }
         state.Played(instant[0].Timestamp);
-        if (_passStarting)
+        var announce = _passStarting;
+        _passStarting = false;
+        if (announce && announceToCluster is null)
         {
-            _passStarting = false;
             state.Announce();
         }
         outlet.Publish(instant);
+        if (announce)
+        {
+            announceToCluster?.Invoke();
+        }
         _passQuotes += instant.Length;
     }
 

@@ -1,5 +1,6 @@
 using TickerService.Configuration;
 using TickerService.Market;
+using TickerService.Server.Feed;
 using TickerService.Server.Recording;
 using TickerService.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -55,6 +56,28 @@ public sealed class ReplayClusterTests(ITestOutputHelper output) : IDisposable
         {
             await client.DisposeAsync();
         }
+    }
+
+    [SkippableFact]
+    public async Task A_looping_replay_announces_each_pass_to_the_clients_of_every_node()
+    {
+        // Passes of 20 instants at 20 a second: a new pass every second.
+        var recorded = Record(20);
+        var file = Path.Combine(_folder, "short.jsonl");
+        await File.WriteAllLinesAsync(file, recorded.Select(RecordingFormats.ToJsonLine));
+        var first = recorded[0].Timestamp;
+
+        await using var cluster = await TestCluster.StartAsync(
+            ["--Ticker:Feed:Mode=Replay", $"--Ticker:Feed:Replay:File={file}", "--Ticker:Feed:Replay:InstantsPerSecond=20", "--Ticker:Feed:Replay:Loop=true"], "a", "b");
+        var (leader, _) = await cluster.AgreedLeaderAsync();
+        var follower = cluster.Nodes.Keys.Single(n => n != leader);
+        await using var client = await ClusterClient.ConnectAsync(follower, cluster.Nodes[follower], "json", Symbols);
+
+        // Two passes seen by a client of the node that does not play: each announced, at the recording's start.
+        await Eventually.TrueAsync(() => client.Feeds.Length >= 2, TimeSpan.FromSeconds(30));
+        Assert.All(client.Feeds, feed => Assert.Equal((FeedStatus.Replay, first), (feed.Mode, feed.At)));
+        var sequences = client.Quotes(Symbols[0]).Select(q => q.Sequence).ToArray();
+        Assert.True(sequences.Zip(sequences.Skip(1)).All(p => p.Second == p.First + 1), $"Across passes: {string.Join(",", sequences)}");
     }
 
     // Per symbol the client's quotes are the recorded ones with consecutive sequences.
