@@ -76,8 +76,9 @@ public sealed class ReplayClusterTests(ITestOutputHelper output) : IDisposable
         // Two passes seen by a client of the node that does not play: each announced, at the recording's start.
         await Eventually.TrueAsync(() => client.Feeds.Length >= 2, TimeSpan.FromSeconds(30));
         Assert.All(client.Feeds, feed => Assert.Equal((FeedStatus.Replay, first), (feed.Mode, feed.At)));
+        // Each pass moves the sequences on (a slow client may be conflated past some, never back).
         var sequences = client.Quotes(Symbols[0]).Select(q => q.Sequence).ToArray();
-        Assert.True(sequences.Zip(sequences.Skip(1)).All(p => p.Second == p.First + 1), $"Across passes: {string.Join(",", sequences)}");
+        Assert.True(sequences.Zip(sequences.Skip(1)).All(p => p.Second > p.First), $"Across passes: {string.Join(",", sequences)}");
     }
 
     // Per symbol the client's quotes are the recorded ones with consecutive sequences.
