@@ -35,7 +35,15 @@ public sealed class ReplayClusterTests(ITestOutputHelper output) : IDisposable
             ClusterClient.ConnectAsync(node, cluster.Nodes[node], i % 2 == 0 ? "json" : "messagepack", Symbols)));
         var onFollower = clients.Single(c => c.Node == follower);
 
-        var target = clients.Max(c => c.LastSequence(Symbols[0])) + 20;
+        // Ten instants everywhere, forgotten: a node still compiling its code may conflate its first
+        // quotes for a client (a gap by design, README "Gaps"), which is not what this test is about.
+        var warm = clients.Max(c => c.LastSequence(Symbols[0])) + 10;
+        await Eventually.TrueAsync(() => clients.All(c => c.LastSequence(Symbols[0]) >= warm), TimeSpan.FromSeconds(30));
+        foreach (var client in clients)
+        {
+            client.Forget();
+        }
+        var target = warm + 20;
         await Eventually.TrueAsync(() => clients.All(c => c.LastSequence(Symbols[0]) >= target), TimeSpan.FromSeconds(30));
         // Every client got the recording itself, once: one node played it (two would repeat every quote).
         foreach (var client in clients)
