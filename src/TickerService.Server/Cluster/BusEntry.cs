@@ -6,13 +6,15 @@ namespace TickerService.Server.Cluster;
 
 /// <summary>
 /// One entry of the quote stream: a tick's batch (kind <c>q</c>, the quotes as one JSON array,
-/// the same JSON the hub sends) or a session change (kind <c>s</c>), with the epoch that wrote it
+/// the same JSON the hub sends), a session change (kind <c>s</c>) or, in replay mode, the start of
+/// a pass (kind <c>f</c>: every node sends <c>feed</c> to its clients), with the epoch that wrote it
 /// and the leader's clock at publishing (for the bus lag).
 /// </summary>
 public sealed record BusEntry(string Id, string Kind, long Epoch, long PublishedAtMs, Quote[]? Quotes, SessionEvent? Session)
 {
     public const string QuotesKind = "q";
     public const string SessionKind = "s";
+    public const string FeedKind = "f";
 
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web);
 
@@ -44,8 +46,11 @@ public sealed record BusEntry(string Id, string Kind, long Epoch, long Published
         var epoch = (long)field("e");
         var at = (long)field("t");
         var bytes = (byte[])data!;
-        return kind == QuotesKind
-            ? new BusEntry(id, kind, epoch, at, JsonSerializer.Deserialize<Quote[]>(bytes, Json), null)
-            : new BusEntry(id, kind, epoch, at, null, JsonSerializer.Deserialize<SessionEvent>(bytes, Json));
+        return kind switch
+        {
+            QuotesKind => new BusEntry(id, kind, epoch, at, JsonSerializer.Deserialize<Quote[]>(bytes, Json), null),
+            SessionKind => new BusEntry(id, kind, epoch, at, null, JsonSerializer.Deserialize<SessionEvent>(bytes, Json)),
+            _ => new BusEntry(id, kind, epoch, at, null, null),
+        };
     }
 }

@@ -4,6 +4,7 @@ using TickerService.Market;
 using TickerService.Pipelines;
 using TickerService.Server.Health;
 using TickerService.Server.Observability;
+using TickerService.Server.Replay;
 
 namespace TickerService.Server.Cluster;
 
@@ -13,8 +14,8 @@ public static class ClusterExtensions
 
     /// <summary>
     /// With <c>Ticker:Cluster:Redis</c> set: the lease, the quote bus and its reader, and the
-    /// simulator's output redirected to the bus. Without it nothing changes: one node, role "single".
-    /// Call after <c>AddQuoteFeed</c>.
+    /// simulator's (or the replay's) output redirected to the bus. Without it nothing changes: one node, role "single".
+    /// Call after <c>AddQuoteFeed</c> and <c>AddReplay</c>.
     /// </summary>
     public static IServiceCollection AddCluster(this IServiceCollection services, IConfiguration configuration)
     {
@@ -28,13 +29,6 @@ public static class ClusterExtensions
         {
             throw new InvalidOperationException($"Ticker:Cluster:LeaseTime must be at least 300 ms (it is {options.LeaseTime}).");
         }
-        var mode = configuration.GetSection(TickerOptions.Section).Get<TickerOptions>()?.Feed.Mode ?? FeedMode.Simulator;
-        if (mode == FeedMode.Replay)
-        {
-            // Replay mode publishes straight into each node's feed: every node would play its own copy.
-            throw new InvalidOperationException("Ticker:Feed:Mode=Replay does not run in a cluster yet (Ticker:Cluster:Redis is set); use the simulator.");
-        }
-
         services.AddSingleton(options);
         services.AddSingleton(new ClusterKeys(options.KeyPrefix));
         services.AddSingleton(_ => new BusConnections(options.Redis!));
@@ -43,6 +37,12 @@ public static class ClusterExtensions
         // The simulator writes to the bus (on the leader only); the node's feed is fed by the reader.
         services.Replace(ServiceDescriptor.Singleton(sp => new SimulatedMarket(
             sp.GetRequiredService<MarketSimulator>(), sp.GetRequiredService<QuoteBusOutlet>(), sp.GetRequiredService<TimeProvider>())));
+        // Replay mode likewise: the leader plays the recording onto the bus (LeaderElection starts it).
+        services.Replace(ServiceDescriptor.Singleton(sp =>
+        {
+            var bus = sp.GetRequiredService<QuoteBusOutlet>();
+            return ActivatorUtilities.CreateInstance<ReplayQuoteSource>(sp, (IQuoteOutlet)bus, (Action)bus.PublishFeedStart);
+        }));
         services.AddSingleton<QuoteBusReader>();
         services.AddHostedService(sp => sp.GetRequiredService<QuoteBusReader>());
         services.AddHostedService<LeaderElection>();

@@ -4,6 +4,7 @@ using TickerService.Configuration;
 using TickerService.Market;
 using TickerService.Pipelines;
 using TickerService.Server.Feed;
+using TickerService.Server.Replay;
 
 namespace TickerService.Server.Cluster;
 
@@ -11,7 +12,8 @@ namespace TickerService.Server.Cluster;
 /// Keeps the lease: the leader renews it every third of the lease time, a follower tries to take it
 /// as often, and learns who leads otherwise. A node that takes the lease first continues the
 /// simulator from the stream's last quotes (prices, day, session and every symbol's sequence),
-/// then produces; a session open or close that fell due during the handover is caught up.
+/// then produces; a session open or close that fell due during the handover is caught up. In
+/// replay mode it plays the recording on from the instant after the stream's last quotes instead.
 /// </summary>
 internal sealed partial class LeaderElection(
     RedisLease lease,
@@ -24,6 +26,7 @@ internal sealed partial class LeaderElection(
     InstrumentCatalog catalog,
     SessionSchedule schedule,
     IOptions<TickerOptions> ticker,
+    IServiceProvider services,
     TimeProvider time,
     ILogger<LeaderElection> logger) : BackgroundService
 {
@@ -121,6 +124,16 @@ internal sealed partial class LeaderElection(
         var fromStream = tail.LastQuotes.Select(q => q.Symbol).ToHashSet(StringComparer.Ordinal);
         // A symbol the stream no longer holds (or a stream lost with a Redis restart): what this node last delivered.
         var fromCache = catalog.Options.Select(o => cache.Get(o.Symbol)).OfType<Quote>().Where(q => !fromStream.Contains(q.Symbol)).ToList();
+        if (ticker.Value.Feed.Mode == FeedMode.Replay)
+        {
+            state.BecameLeader(holding, epoch);
+            _heldBefore = holding;
+            LogLeads(state.Node, epoch, tail.LastId ?? "(empty)", tail.LastQuotes.Count, fromCache.Count);
+            // A stream lost with a Redis restart: this node's cache says how far the replay had come.
+            var playedTo = tail.LastPublishedAt ?? (fromCache.Count > 0 ? fromCache.Max(q => q.Timestamp) : null);
+            services.GetRequiredService<ReplayQuoteSource>().Lead([.. tail.LastQuotes, .. fromCache], playedTo);
+            return;
+        }
         var open = tail.Open ?? (fromCache.Count > 0 ? fromCache.Any(q => q.Session == SessionState.Open) : market.IsOpen);
         market.ContinueFrom([.. tail.LastQuotes, .. fromCache], open);
 

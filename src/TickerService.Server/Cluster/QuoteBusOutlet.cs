@@ -44,6 +44,9 @@ internal sealed partial class QuoteBusOutlet(
     public void PublishSession(SessionEvent session) =>
         Append(BusEntry.SessionKind, JsonSerializer.SerializeToUtf8Bytes(session, BusEntry.Json));
 
+    /// <summary>A replay pass started: every node sends <c>feed</c> to its clients when it reads this.</summary>
+    public void PublishFeedStart() => Append(BusEntry.FeedKind, "{}"u8.ToArray());
+
     private void Append(string kind, byte[] data)
     {
         var holding = state.Holding;

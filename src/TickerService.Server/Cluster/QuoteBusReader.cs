@@ -1,6 +1,7 @@
 using StackExchange.Redis;
 using TickerService.Market;
 using TickerService.Pipelines;
+using TickerService.Server.Feed;
 using TickerService.Server.Observability;
 
 namespace TickerService.Server.Cluster;
@@ -18,6 +19,7 @@ internal sealed partial class QuoteBusReader(
     ClusterOptions options,
     ClusterState state,
     QuoteFeed feed,
+    FeedState feedState,
     InstrumentCatalog catalog,
     TickerMetrics metrics,
     TimeProvider time,
@@ -105,11 +107,21 @@ internal sealed partial class QuoteBusReader(
                 }
                 if (entry.Quotes is { } quotes)
                 {
+                    if (feedState.IsReplay && quotes.Length > 0)
+                    {
+                        // Where the leader's replay has got to, for GET /api/feed on every node.
+                        feedState.Played(quotes[0].Timestamp);
+                    }
                     feed.Publish(quotes);
                 }
                 else if (entry.Session is { } session)
                 {
                     feed.PublishSession(session);
+                }
+                else if (entry.Kind == BusEntry.FeedKind)
+                {
+                    // After the pass's first instant, so the status names its recorded time.
+                    feedState.Announce();
                 }
                 metrics.RecordBusLag(time.GetUtcNow() - DateTimeOffset.FromUnixTimeMilliseconds(entry.PublishedAtMs));
             }

@@ -6,10 +6,11 @@ namespace TickerService.Server.Cluster;
 
 /// <summary>
 /// The end of the quote stream: the last quote of every symbol, whether the last quote left the
-/// market open, and the id of the last entry. A new leader continues from it; a node that joins
-/// fills its cache from it and reads on after it.
+/// market open, the id of the last entry and the timestamp of the last quotes published (where a
+/// replay goes on from). A new leader continues from it; a node that joins fills its cache from it
+/// and reads on after it.
 /// </summary>
-public sealed record StreamTail(IReadOnlyList<Quote> LastQuotes, bool? Open, string? LastId)
+public sealed record StreamTail(IReadOnlyList<Quote> LastQuotes, bool? Open, string? LastId, DateTime? LastPublishedAt = null)
 {
     private const int Page = 200;
 
@@ -18,6 +19,7 @@ public sealed record StreamTail(IReadOnlyList<Quote> LastQuotes, bool? Open, str
         var last = new Dictionary<string, Quote>(StringComparer.Ordinal);
         bool? open = null;
         string? lastId = null;
+        DateTime? lastPublishedAt = null;
         RedisValue before = "+";
         var scanned = 0;
         // Newest first, a page at a time, until every symbol is found or the stream ends.
@@ -27,8 +29,9 @@ public sealed record StreamTail(IReadOnlyList<Quote> LastQuotes, bool? Open, str
             foreach (var raw in entries)
             {
                 lastId ??= raw.Id;
-                if (BusEntry.Read(raw) is { Quotes: { } quotes })
+                if (BusEntry.Read(raw) is { Quotes: { Length: > 0 } quotes })
                 {
+                    lastPublishedAt ??= quotes[^1].Timestamp;
                     for (var i = quotes.Length - 1; i >= 0; i--)
                     {
                         open ??= quotes[i].Session == SessionState.Open;
@@ -45,6 +48,6 @@ public sealed record StreamTail(IReadOnlyList<Quote> LastQuotes, bool? Open, str
         }
         // In catalog order, as a tick's batch is.
         var ordered = last.Values.OrderBy(q => catalog.TryGetIndex(q.Symbol, out var index) ? index : int.MaxValue).ToArray();
-        return new StreamTail(ordered, open, lastId);
+        return new StreamTail(ordered, open, lastId, lastPublishedAt);
     }
 }

@@ -3,6 +3,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
+using TickerService.Pipelines;
 using TickerService.Server.Feed;
 using TickerService.Server.Health;
 using TickerService.Server.Recording;
@@ -22,7 +23,8 @@ public static class ReplayExtensions
         services.TryAddSingleton<IScheduler>(DefaultScheduler.Instance);
         services.AddSingleton<ReplayService>();
         services.AddSingleton(sp => ReplayRecording.Open(Options(sp), sp.GetRequiredService<RecordingStore>()));
-        services.AddSingleton<ReplayQuoteSource>();
+        // Into this node's own feed; a cluster puts the quote bus in its place (AddCluster).
+        services.AddSingleton(sp => ActivatorUtilities.CreateInstance<ReplayQuoteSource>(sp, (IQuoteOutlet)sp.GetRequiredService<QuoteFeed>()));
         services.Replace(ServiceDescriptor.Singleton(sp =>
             IsReplay(sp) ? sp.GetRequiredService<ReplayRecording>().Catalog : new InstrumentCatalog(Options(sp).EffectiveInstruments)));
         services.Replace(ServiceDescriptor.Singleton<IQuoteSource>(sp =>

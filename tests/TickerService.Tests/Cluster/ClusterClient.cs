@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.SignalR.Client;
 using Microsoft.Extensions.DependencyInjection;
 using TickerService.Market;
+using TickerService.Server.Feed;
 using TickerService.Server.Hub;
 using TickerService.Tests.Infrastructure;
 
@@ -10,12 +11,20 @@ namespace TickerService.Tests.Cluster;
 internal sealed class ClusterClient : IAsyncDisposable
 {
     private readonly List<Quote> _quotes = [];
+    private readonly List<FeedStatus> _feeds = [];
     private readonly HubConnection _connection;
 
     private ClusterClient(HubConnection connection, string node)
     {
         _connection = connection;
         Node = node;
+        connection.On<FeedStatus>("feed", status =>
+        {
+            lock (_feeds)
+            {
+                _feeds.Add(status);
+            }
+        });
         connection.On<Quote[]>("quotes", batch =>
         {
             lock (_quotes)
@@ -47,6 +56,18 @@ internal sealed class ClusterClient : IAsyncDisposable
         await client._connection.StartAsync().WaitAsync(TickerServer.Timeout);
         await client._connection.InvokeAsync<Quote[]>("Subscribe", symbols).WaitAsync(TickerServer.Timeout);
         return client;
+    }
+
+    /// <summary>Every <c>feed</c> message so far (a replay pass starting).</summary>
+    public FeedStatus[] Feeds
+    {
+        get
+        {
+            lock (_feeds)
+            {
+                return [.. _feeds];
+            }
+        }
     }
 
     public Quote[] Quotes(string symbol)

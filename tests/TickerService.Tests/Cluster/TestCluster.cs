@@ -19,17 +19,25 @@ internal sealed class TestCluster : IAsyncDisposable
 
     private readonly string _folder = TempFolder.Create();
     private readonly List<ChildServer> _started = [];
+    private readonly string[] _settings;
     private ConnectionMultiplexer? _redis;
 
-    private TestCluster(RedisServer redis) => Redis = redis;
+    private TestCluster(RedisServer redis, string[] settings)
+    {
+        Redis = redis;
+        _settings = settings;
+    }
 
     public RedisServer Redis { get; }
 
     public Dictionary<string, ChildServer> Nodes { get; } = [];
 
-    public static async Task<TestCluster> StartAsync(params string[] names)
+    public static Task<TestCluster> StartAsync(params string[] names) => StartAsync([], names);
+
+    /// <summary>Nodes with these command-line settings as well (<c>--Key=value</c>), on every start.</summary>
+    public static async Task<TestCluster> StartAsync(string[] settings, params string[] names)
     {
-        var cluster = new TestCluster(await RedisServer.StartAsync());
+        var cluster = new TestCluster(await RedisServer.StartAsync(), settings);
         foreach (var name in names)
         {
             cluster.Nodes[name] = cluster.StartNode(name);
@@ -42,10 +50,13 @@ internal sealed class TestCluster : IAsyncDisposable
     public ChildServer StartNode(string name)
     {
         var node = ChildServer.Start(
+        [
             $"--Ticker:Cluster:Redis={Redis.ConnectionString}",
             $"--Ticker:Cluster:Node={name}",
             $"--Ticker:Recording:Path={Path.Combine(_folder, name + ".db")}",
-            $"--Ticker:Feed:TickInterval={TickInterval}");
+            $"--Ticker:Feed:TickInterval={TickInterval}",
+            .. _settings,
+        ]);
         _started.Add(node);
         return Nodes[name] = node;
     }
