@@ -30,9 +30,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
         Assert.True(epoch >= 1);
 
         var clients = await ConnectAsync(cluster, cluster.Nodes.Keys);
-        await WarmUpAsync(clients);
+        var warm = await WarmUpAsync(clients);
         // Thirty ticks on every client, then compare.
-        var target = clients.Max(c => c.LastSequence(Symbols[0])) + 30;
+        var target = warm + 30;
         await Eventually.TrueAsync(() => clients.All(c => c.LastSequence(Symbols[0]) >= target), TimeSpan.FromSeconds(30));
 
         AssertSameContentWithoutGaps(clients, cluster);
@@ -49,8 +49,8 @@ public sealed class ClusterTests(ITestOutputHelper output)
         output.WriteLine($"{clock.ElapsedMilliseconds} ms: {leader} leads");
         var survivors = cluster.Nodes.Keys.Where(n => n != leader).ToArray();
         var clients = await ConnectAsync(cluster, survivors);
-        await WarmUpAsync(clients);
-        var before = clients.Max(c => c.LastSequence(Symbols[0])) + 10;
+        var warm = await WarmUpAsync(clients);
+        var before = warm + 10;
         await Eventually.TrueAsync(() => clients.All(c => c.LastSequence(Symbols[0]) >= before), TimeSpan.FromSeconds(30));
 
         output.WriteLine($"{clock.ElapsedMilliseconds} ms: warmed up, killing {leader}");
@@ -159,8 +159,9 @@ public sealed class ClusterTests(ITestOutputHelper output)
         await DisposeAsync(clients);
     }
 
-    // Ten ticks everywhere, forgotten: what the nodes deliver while they still compile is not the point.
-    private static async Task WarmUpAsync(ClusterClient[] clients)
+    // Ten ticks everywhere, forgotten: what the nodes deliver while they still compile is not the
+    // point. Returns the sequence reached, to count on from (the clients hold nothing after it).
+    private static async Task<long> WarmUpAsync(ClusterClient[] clients)
     {
         var warm = clients.Max(c => c.LastSequence(Symbols[0])) + 10;
         await Eventually.TrueAsync(() => clients.All(c => c.LastSequence(Symbols[0]) >= warm), TimeSpan.FromSeconds(30));
@@ -168,6 +169,7 @@ public sealed class ClusterTests(ITestOutputHelper output)
         {
             client.Forget();
         }
+        return warm;
     }
 
     private static HttpStatusCode ReadyStatus(ChildServer node)
