@@ -4,6 +4,7 @@ using TickerService.Market;
 using TickerService.Pipelines;
 using TickerService.Server.Health;
 using TickerService.Server.Observability;
+using TickerService.Server.Recording;
 
 namespace TickerService.Server.Cluster;
 
@@ -28,7 +29,8 @@ public static class ClusterExtensions
         {
             throw new InvalidOperationException($"Ticker:Cluster:LeaseTime must be at least 300 ms (it is {options.LeaseTime}).");
         }
-        var mode = configuration.GetSection(TickerOptions.Section).Get<TickerOptions>()?.Feed.Mode ?? FeedMode.Simulator;
+        var ticker = configuration.GetSection(TickerOptions.Section).Get<TickerOptions>();
+        var mode = ticker?.Feed.Mode ?? FeedMode.Simulator;
         if (mode == FeedMode.Replay)
         {
             // Replay mode publishes straight into each node's feed: every node would play its own copy.
@@ -43,6 +45,12 @@ public static class ClusterExtensions
         // The simulator writes to the bus (on the leader only); the node's feed is fed by the reader.
         services.Replace(ServiceDescriptor.Singleton(sp => new SimulatedMarket(
             sp.GetRequiredService<MarketSimulator>(), sp.GetRequiredService<QuoteBusOutlet>(), sp.GetRequiredService<TimeProvider>())));
+        if (ticker?.Recording.IsPostgres == true)
+        {
+            // One store for all: the leader alone records, from the bus (BusRecorder). On SQLite
+            // every node records what it reads into its own file, as a single node does.
+            services.AddSingleton<ISharedRecording, BusRecorder>();
+        }
         services.AddSingleton<QuoteBusReader>();
         services.AddHostedService(sp => sp.GetRequiredService<QuoteBusReader>());
         services.AddHostedService<LeaderElection>();
