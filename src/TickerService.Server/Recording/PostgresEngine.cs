@@ -21,7 +21,7 @@ namespace TickerService.Server.Recording;
 /// <para>Bulk writes: an import goes by binary COPY (the fastest way in); the recorder's batches by
 /// one INSERT ... SELECT FROM unnest(arrays), since COPY cannot skip a duplicate.</para>
 /// </remarks>
-public sealed class PostgresEngine : IRecordingEngine, IDisposable
+public sealed class PostgresEngine : IRecordingEngine
 {
     private const string Schema = $"""
         CREATE TABLE IF NOT EXISTS quotes (
@@ -54,13 +54,13 @@ public sealed class PostgresEngine : IRecordingEngine, IDisposable
     private const long SchemaLock = 0x7469636B6572;
     private const long ImportLock = SchemaLock + 1;
 
-    private readonly NpgsqlDataSource _source;
+    private readonly string _connectionString;
     private readonly Lock _gate = new();
     private volatile bool _schemaReady;
 
     public PostgresEngine(string connectionString)
     {
-        _source = NpgsqlDataSource.Create(connectionString);
+        _connectionString = connectionString;
         var builder = new NpgsqlConnectionStringBuilder(connectionString);
         Name = $"PostgreSQL {builder.Host}:{builder.Port}/{builder.Database}";
     }
@@ -98,13 +98,14 @@ public sealed class PostgresEngine : IRecordingEngine, IDisposable
 
     public bool HasTable(DbConnection connection, string table) => true;
 
-    public void Dispose() => _source.Dispose();
-
     private NpgsqlConnection Open()
     {
-        var connection = _source.OpenConnection();
+        // Npgsql's pool for the connection string, as SQLite's: it outlives the service provider,
+        // so the recorder's last flush at shutdown never meets a disposed data source.
+        var connection = new NpgsqlConnection(_connectionString);
         try
         {
+            connection.Open();
             EnsureSchema(connection);
             return connection;
         }

@@ -32,7 +32,6 @@ public class RecordingStoreTests : IDisposable
 
     public void Dispose()
     {
-        (_store.Engine as IDisposable)?.Dispose();
         TempFolder.Delete(_folder);
         GC.SuppressFinalize(this);
     }
