@@ -20,6 +20,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly string _folder = TempFolder.Create();
     private readonly List<ChildServer> _started = [];
     private ConnectionMultiplexer? _redis;
+    private string? _postgres;
 
     private TestCluster(RedisServer redis) => Redis = redis;
 
@@ -27,9 +28,14 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public Dictionary<string, ChildServer> Nodes { get; } = [];
 
-    public static async Task<TestCluster> StartAsync(params string[] names)
+    public static Task<TestCluster> StartAsync(params string[] names) => StartAsync(null, names);
+
+    /// <summary>The nodes record in one PostgreSQL database (this connection string) instead of a file each.</summary>
+    public static async Task<TestCluster> StartOnPostgresAsync(string postgres, params string[] names) => await StartAsync(postgres, names);
+
+    private static async Task<TestCluster> StartAsync(string? postgres, string[] names)
     {
-        var cluster = new TestCluster(await RedisServer.StartAsync());
+        var cluster = new TestCluster(await RedisServer.StartAsync()) { _postgres = postgres };
         foreach (var name in names)
         {
             cluster.Nodes[name] = cluster.StartNode(name);
@@ -41,11 +47,13 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Starts (or starts again, on the same recording file) a node.</summary>
     public ChildServer StartNode(string name)
     {
+        string[] recording = _postgres is null ? [] : ["--Ticker:Recording:Provider=Postgres", $"--Ticker:Recording:ConnectionString={_postgres}"];
         var node = ChildServer.Start(
-            $"--Ticker:Cluster:Redis={Redis.ConnectionString}",
+            [$"--Ticker:Cluster:Redis={Redis.ConnectionString}",
             $"--Ticker:Cluster:Node={name}",
             $"--Ticker:Recording:Path={Path.Combine(_folder, name + ".db")}",
-            $"--Ticker:Feed:TickInterval={TickInterval}");
+            $"--Ticker:Feed:TickInterval={TickInterval}",
+            .. recording]);
         _started.Add(node);
         return Nodes[name] = node;
     }
