@@ -21,15 +21,17 @@ public sealed class SharedRecordingTests(PostgresServer postgres, ITestOutputHel
     public async Task Killing_the_leader_while_it_records_leaves_every_published_quote_recorded_once_and_followers_serve_it()
     {
         var database = postgres.CreateDatabase();
-        await using var cluster = await TestCluster.StartOnPostgresAsync(database, "a", "b", "c");
+        // Writes every 2 s (ten ticks): the leader dies with entries it published but did not record yet.
+        await using var cluster = await TestCluster.StartOnPostgresAsync(database, ["--Ticker:Recording:FlushInterval=00:00:02"], "a", "b", "c");
         var (leader, _) = await cluster.AgreedLeaderAsync();
         var survivors = cluster.Nodes.Keys.Where(n => n != leader).ToArray();
         var clients = await Task.WhenAll(survivors.Select((node, i) =>
             ClusterClient.ConnectAsync(node, cluster.Nodes[node], i % 2 == 0 ? "json" : "messagepack", Symbols)));
         var store = new RecordingStore(new PostgresEngine(database));
-        // The leader has recorded for a while (its flushes every 250 ms), then dies mid-stride.
+        // The leader has recorded for a while, then dies with quotes published and not recorded yet.
         await Eventually.TrueAsync(() => clients.All(c => c.Quotes(Symbols[0]).Length >= 15), TimeSpan.FromSeconds(30));
         await Eventually.TrueAsync(() => store.Count() > 0, TimeSpan.FromSeconds(30));
+        await Eventually.TrueAsync(() => clients.Min(c => c.LastSequence(Symbols[0])) > MaxSequence(database, Symbols[0]) + 2, TimeSpan.FromSeconds(30));
         cluster.Nodes[leader].Kill();
         var (next, _) = await cluster.AgreedLeaderAsync(survivors, TimeSpan.FromSeconds(10));
         var target = clients.Max(c => c.LastSequence(Symbols[0])) + 15;
@@ -41,7 +43,7 @@ public sealed class SharedRecordingTests(PostgresServer postgres, ITestOutputHel
         {
             var seen = clients.SelectMany(c => c.Quotes(symbol)).DistinctBy(q => q.Sequence).OrderBy(q => q.Sequence).ToList();
             Assert.Equal(seen.Count, seen[^1].Sequence - seen[0].Sequence + 1);
-            await Eventually.TrueAsync(() => MaxSequence(database, symbol) >= seen[^1].Sequence, TimeSpan.FromSeconds(10));
+            await Eventually.TrueAsync(() => MaxSequence(database, symbol) >= seen[^1].Sequence, TimeSpan.FromSeconds(15));
             var recorded = store.Read([symbol], DateTime.UnixEpoch, DateTime.MaxValue).ToList();
             var bySequence = recorded.ToDictionary(q => q.Sequence);
             Assert.Equal(recorded.Count, bySequence.Count);

@@ -20,7 +20,7 @@ internal sealed class TestCluster : IAsyncDisposable
     private readonly string _folder = TempFolder.Create();
     private readonly List<ChildServer> _started = [];
     private ConnectionMultiplexer? _redis;
-    private string? _postgres;
+    private string[] _settings = [];
 
     private TestCluster(RedisServer redis) => Redis = redis;
 
@@ -28,14 +28,15 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public Dictionary<string, ChildServer> Nodes { get; } = [];
 
-    public static Task<TestCluster> StartAsync(params string[] names) => StartAsync(null, names);
+    public static Task<TestCluster> StartAsync(params string[] names) => StartAsync([], names);
 
-    /// <summary>The nodes record in one PostgreSQL database (this connection string) instead of a file each.</summary>
-    public static async Task<TestCluster> StartOnPostgresAsync(string postgres, params string[] names) => await StartAsync(postgres, names);
+    /// <summary>The nodes record in one PostgreSQL database (this connection string) instead of a file each; more settings for every node.</summary>
+    public static Task<TestCluster> StartOnPostgresAsync(string postgres, string[] settings, params string[] names) =>
+        StartAsync(["--Ticker:Recording:Provider=Postgres", $"--Ticker:Recording:ConnectionString={postgres}", .. settings], names);
 
-    private static async Task<TestCluster> StartAsync(string? postgres, string[] names)
+    private static async Task<TestCluster> StartAsync(string[] settings, string[] names)
     {
-        var cluster = new TestCluster(await RedisServer.StartAsync()) { _postgres = postgres };
+        var cluster = new TestCluster(await RedisServer.StartAsync()) { _settings = settings };
         foreach (var name in names)
         {
             cluster.Nodes[name] = cluster.StartNode(name);
@@ -47,13 +48,12 @@ internal sealed class TestCluster : IAsyncDisposable
     /// <summary>Starts (or starts again, on the same recording file) a node.</summary>
     public ChildServer StartNode(string name)
     {
-        string[] recording = _postgres is null ? [] : ["--Ticker:Recording:Provider=Postgres", $"--Ticker:Recording:ConnectionString={_postgres}"];
         var node = ChildServer.Start(
             [$"--Ticker:Cluster:Redis={Redis.ConnectionString}",
             $"--Ticker:Cluster:Node={name}",
             $"--Ticker:Recording:Path={Path.Combine(_folder, name + ".db")}",
             $"--Ticker:Feed:TickInterval={TickInterval}",
-            .. recording]);
+            .. _settings]);
         _started.Add(node);
         return Nodes[name] = node;
     }
