@@ -1,7 +1,9 @@
 using System.Net.Http.Json;
+using Microsoft.AspNetCore.SignalR.Client;
 using Npgsql;
 using TickerService.Configuration;
 using TickerService.Market;
+using TickerService.Server.Hub;
 using TickerService.Server.Recording;
 using TickerService.Tests.Infrastructure;
 using Xunit.Abstractions;
@@ -11,7 +13,7 @@ namespace TickerService.Tests.Cluster;
 /// <summary>
 /// Three nodes on a real redis-server recording in one real PostgreSQL (SPEC 12): the leader
 /// records the bus once for all, a new leader continues from the cursor committed with the rows,
-/// and followers serve history they did not write.
+/// and followers serve history and resume from it for quotes they did not write.
 /// </summary>
 public sealed class SharedRecordingTests(PostgresServer postgres, ITestOutputHelper output) : IClassFixture<PostgresServer>
 {
@@ -48,16 +50,21 @@ public sealed class SharedRecordingTests(PostgresServer postgres, ITestOutputHel
             var bySequence = recorded.ToDictionary(q => q.Sequence);
             Assert.Equal(recorded.Count, bySequence.Count);
             Assert.All(seen, quote => Assert.Equal(quote, bySequence[quote.Sequence]));
-            // No gap anywhere in the recording, from the first tick on: nothing lost while nobody led.
-            var sequences = recorded.Select(q => q.Sequence).Order().ToList();
-            Assert.Equal(sequences.Count, sequences[^1] - sequences[0] + 1);
         }
         // Every quote the bus holds up to now is recorded as published, once the cursor has passed it.
         var bus = await cluster.ReadStreamAsync();
         var end = StreamCursor.Parse(bus[^1].Id);
         await Eventually.TrueAsync(() => Cursor(database) is { } cursor && StreamCursor.Parse(cursor).CompareTo(end) >= 0, TimeSpan.FromSeconds(15));
         var all = store.Read(null, DateTime.UnixEpoch, DateTime.MaxValue).ToDictionary(q => (q.Symbol, q.Sequence));
-        Assert.All(bus.SelectMany(e => e.Quotes ?? []), quote => Assert.Equal(quote, all[(quote.Symbol, quote.Sequence)]));
+        var published = bus.SelectMany(e => e.Quotes ?? []).ToList();
+        Assert.All(published, quote => Assert.Equal(quote, all[(quote.Symbol, quote.Sequence)]));
+        // The bus holds the whole run (far below its cap): up to its end the recording is exactly the bus, nothing else, nothing twice.
+        foreach (var symbol in Symbols)
+        {
+            var sequences = published.Where(q => q.Symbol == symbol).Select(q => q.Sequence).Order().ToList();
+            Assert.Equal(sequences, all.Keys.Where(k => k.Symbol == symbol && k.Sequence <= sequences[^1]).Select(k => k.Sequence).Order());
+            output.WriteLine($"{symbol}: {sequences.Count} quotes on the bus, {sequences[^1] - sequences[0] + 1 - sequences.Count} sequences missing between {sequences[0]} and {sequences[^1]}");
+        }
 
         // A follower serves from the shared store quotes it never wrote (the killed leader's and the new one's).
         var follower = survivors.Single(n => n != next);
@@ -67,6 +74,18 @@ public sealed class SharedRecordingTests(PostgresServer postgres, ITestOutputHel
         Assert.True(history.Length >= 30, $"{history.Length} quotes in the follower's history.");
         var written = System.Text.RegularExpressions.Regex.Match(await http.GetStringAsync("/metrics"), @"^ticker_recorder_written_total(\{[^}]*\})? (\S+)", System.Text.RegularExpressions.RegexOptions.Multiline);
         Assert.Equal("0", written.Success ? written.Groups[2].Value : "0");
+
+        // A client resuming on a follower gets every quote it missed, though the leader writes only
+        // every 2 s: the store holds the older ones, the follower's own recent tail the rest.
+        var resumer = new HubConnectionBuilder().WithUrl(new Uri(cluster.Nodes[follower].BaseAddress, HubExtensions.Path)).Build();
+        await resumer.StartAsync().WaitAsync(TickerServer.Timeout);
+        var from = clients[0].LastSequence(Symbols[0]) - 20;
+        var resumed = await resumer.InvokeAsync<ResumeResult>(
+            "Resume", new ResumeRequest { Symbols = [Symbols[0]], After = new() { [Symbols[0]] = from } }).WaitAsync(TickerServer.Timeout);
+        Assert.True(resumed.Complete, "The resume on the follower is not complete.");
+        Assert.Equal(Enumerable.Range(1, resumed.Quotes.Length).Select(i => from + i), resumed.Quotes.Select(q => q.Sequence));
+        Assert.True(resumed.Quotes.Length >= 20);
+        await resumer.DisposeAsync();
 
         foreach (var client in clients)
         {

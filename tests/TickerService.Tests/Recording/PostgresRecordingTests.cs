@@ -1,5 +1,6 @@
 using System.Net;
 using Microsoft.AspNetCore.SignalR.Client;
+using Microsoft.Extensions.DependencyInjection;
 using TickerService.Market;
 using TickerService.Server.Hub;
 using TickerService.Server.Recording;
@@ -85,6 +86,27 @@ public sealed class PostgresRecordingTests(PostgresServer postgres) : IClassFixt
     }
 
     [SkippableFact]
+    public async Task AFollowerResumesFromTheQuotesItDeliveredWhileTheLeaderHasNotWrittenThem()
+    {
+        // A follower of a cluster on the shared store: it never writes (the leader records the bus).
+        await using var server = new TickerServer().WithPostgres(postgres.CreateDatabase())
+            .WithServices(services => services.AddSingleton<ISharedRecording>(new NeverLeading()));
+        var first = server.Market.Tick().Single(q => q.Symbol == "XOM").Sequence;
+        server.Market.Tick();
+        // Its flush only trims what it keeps to the last QuoteRecorder.SharedTail.
+        Assert.True(await server.Recorder.FlushAsync(CancellationToken.None));
+        server.Market.Tick();
+
+        await using var client = await server.ConnectAsync();
+        var result = await client.Connection.InvokeAsync<ResumeResult>(
+            "Resume", new ResumeRequest { Symbols = ["XOM"], After = new() { ["XOM"] = first } }).WaitAsync(TickerServer.Timeout);
+
+        Assert.Equal(0, server.Store.Count());
+        Assert.True(result.Complete);
+        Assert.Equal([first + 1, first + 2], result.Quotes.Select(q => q.Sequence));
+    }
+
+    [SkippableFact]
     public async Task ReadinessSaysWhenPostgresCannotBeWrittenAndTheFeedGoesOn()
     {
         var database = postgres.CreateDatabase();
@@ -128,5 +150,12 @@ public sealed class PostgresRecordingTests(PostgresServer postgres) : IClassFixt
         await using var command = connection.CreateCommand();
         command.CommandText = sql;
         await command.ExecuteNonQueryAsync();
+    }
+
+    private sealed class NeverLeading : ISharedRecording
+    {
+        public bool Leading => false;
+
+        public (int Quotes, bool More) RecordNext(RecordingConnection connection) => throw new InvalidOperationException("A follower does not record.");
     }
 }
