@@ -236,9 +236,10 @@ public class PriceBarImportTests : IDisposable
 
     internal TickerServer Server() => new TickerServer(_database.Path).With("Ticker:AdminKey", Key).WithPostgres(_postgres);
 
-    internal static async Task<JsonElement> ImportAsync(TickerServer server, string query, string body, HttpStatusCode expected)
+    internal static async Task<JsonElement> ImportAsync(TickerServer server, string query, string body, HttpStatusCode expected, TimeSpan? timeout = null)
     {
         using var http = server.Http();
+        http.Timeout = timeout ?? TickerServer.Timeout;
         using var content = new StringContent(body, Encoding.UTF8, "text/csv");
         content.Headers.Add(RecordingApi.AdminKeyHeader, Key);
         using var response = await http.PostAsync($"/api/recordings/import?{query}", content);
