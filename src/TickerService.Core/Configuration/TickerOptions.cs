@@ -167,7 +167,18 @@ public sealed class FeedReplayOptions
 /// <summary>The recorder (<c>Ticker:Recording</c>).</summary>
 public sealed class RecordingOptions
 {
+    public const string Sqlite = "Sqlite";
+    public const string Postgres = "Postgres";
+
     public bool Enabled { get; set; } = true;
+
+    /// <summary><c>Sqlite</c> (a file of this node's own, the default) or <c>Postgres</c> (a store the cluster's nodes share).</summary>
+    public string Provider { get; set; } = Sqlite;
+
+    /// <summary>With <c>Postgres</c>: an Npgsql connection string (<c>Host=db;Database=ticker;Username=...;Password=...</c>).</summary>
+    public string? ConnectionString { get; set; }
+
+    public bool IsPostgres => string.Equals(Provider, Postgres, StringComparison.OrdinalIgnoreCase);
 
     /// <summary>The SQLite database, relative to the content root or absolute.</summary>
     public string Path { get; set; } = "data/ticker.db";

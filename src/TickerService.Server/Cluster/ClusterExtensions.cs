@@ -4,6 +4,7 @@ using TickerService.Market;
 using TickerService.Pipelines;
 using TickerService.Server.Health;
 using TickerService.Server.Observability;
+using TickerService.Server.Recording;
 using TickerService.Server.Replay;
 
 namespace TickerService.Server.Cluster;
@@ -29,6 +30,7 @@ public static class ClusterExtensions
         {
             throw new InvalidOperationException($"Ticker:Cluster:LeaseTime must be at least 300 ms (it is {options.LeaseTime}).");
         }
+        var ticker = configuration.GetSection(TickerOptions.Section).Get<TickerOptions>();
         services.AddSingleton(options);
         services.AddSingleton(new ClusterKeys(options.KeyPrefix));
         services.AddSingleton(_ => new BusConnections(options.Redis!));
@@ -43,6 +45,12 @@ public static class ClusterExtensions
             var bus = sp.GetRequiredService<QuoteBusOutlet>();
             return ActivatorUtilities.CreateInstance<ReplayQuoteSource>(sp, (IQuoteOutlet)bus, (Action)bus.PublishFeedStart);
         }));
+        if (ticker?.Recording.IsPostgres == true)
+        {
+            // One store for all: the leader alone records, from the bus (BusRecorder). On SQLite
+            // every node records what it reads into its own file, as a single node does.
+            services.AddSingleton<ISharedRecording, BusRecorder>();
+        }
         services.AddSingleton<QuoteBusReader>();
         services.AddHostedService(sp => sp.GetRequiredService<QuoteBusReader>());
         services.AddHostedService<LeaderElection>();

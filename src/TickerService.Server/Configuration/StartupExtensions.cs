@@ -1,6 +1,9 @@
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
+using TickerService.Server.Recording;
+using TickerService.Server.Registry;
 
 namespace TickerService.Server.Configuration;
 
@@ -27,7 +30,16 @@ public static class StartupExtensions
         {
             _ = app.Services.GetRequiredService<IOptions<TickerOptions>>().Value;
             _ = app.Services.GetRequiredService<InstrumentCatalog>();
+            // The registry reads the recording's instruments: a store that cannot be reached at
+            // start (PostgreSQL down, a wrong connection string) stops the start with one line.
+            _ = app.Services.GetRequiredService<InstrumentRegistry>();
             return true;
+        }
+        catch (DbException exception)
+        {
+            var store = app.Services.GetRequiredService<RecordingStore>().Name;
+            Console.Error.WriteLine($"TickerService cannot start: the recording store ({store}, Ticker:Recording) cannot be read: {exception.Message}");
+            return false;
         }
         catch (Exception exception) when (Explain(exception) is { } line)
         {

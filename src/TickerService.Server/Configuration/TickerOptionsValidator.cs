@@ -41,6 +41,18 @@ internal sealed class TickerOptionsValidator : IValidateOptions<TickerOptions>
         {
             failures.Add($"Ticker:Recording:FlushInterval is {options.Recording.FlushInterval}; it must be between 1 ms and 1 minute.");
         }
+        if (!options.Recording.IsPostgres && !string.Equals(options.Recording.Provider, RecordingOptions.Sqlite, StringComparison.OrdinalIgnoreCase))
+        {
+            failures.Add($"Ticker:Recording:Provider is '{options.Recording.Provider}'; it must be Sqlite or Postgres.");
+        }
+        else if (options.Recording.IsPostgres && string.IsNullOrWhiteSpace(options.Recording.ConnectionString))
+        {
+            failures.Add("Ticker:Recording:Provider is Postgres but Ticker:Recording:ConnectionString is empty; give an Npgsql connection string such as Host=db;Database=ticker;Username=ticker;Password=....");
+        }
+        else if (options.Recording.IsPostgres && !IsConnectionString(options.Recording.ConnectionString!))
+        {
+            failures.Add("Ticker:Recording:ConnectionString is not an Npgsql connection string (key=value pairs separated by ';', such as Host=db;Database=ticker).");
+        }
         if (string.IsNullOrWhiteSpace(options.Recording.Path))
         {
             failures.Add("Ticker:Recording:Path is empty; give a file path such as data/ticker.db.");
@@ -64,6 +76,20 @@ internal sealed class TickerOptionsValidator : IValidateOptions<TickerOptions>
         }
 
         return failures.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(failures);
+    }
+
+    // Parsed, not opened: the value itself is never echoed (it may hold a password).
+    private static bool IsConnectionString(string value)
+    {
+        try
+        {
+            _ = new Npgsql.NpgsqlConnectionStringBuilder(value);
+            return true;
+        }
+        catch (ArgumentException)
+        {
+            return false;
+        }
     }
 
     private static void Annotations(object target, string path, List<string> failures)

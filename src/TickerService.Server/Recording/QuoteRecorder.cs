@@ -1,5 +1,5 @@
 using System.Collections.Concurrent;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
@@ -14,6 +14,11 @@ namespace TickerService.Server.Recording;
 /// dropped and counted, the live feed goes on, and writing resumes when the disk does.
 /// </summary>
 /// <remarks>
+/// <para>In a cluster on a shared store (PostgreSQL, <see cref="ISharedRecording"/>) only the
+/// leader writes, and from the quote bus, not from this queue; every node still keeps the quotes
+/// it delivered in the last <see cref="SharedTail"/> as its "unflushed" ones, so a resume on any
+/// node finds, in the store or among them, every quote up to the live ones (the leader writes a
+/// flush interval or so behind the bus).</para>
 /// A hosted service registered ahead of all others (<see cref="RecordingExtensions.AddRecording"/>),
 /// so it starts first (the recorded sequences are known before the feed publishes) and stops last
 /// (after Quartz and the feed source have stopped), and its final flush catches every quote.
@@ -23,16 +28,20 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
     private static readonly TimeSpan ErrorLogInterval = TimeSpan.FromSeconds(30);
     private static readonly TimeSpan PruneInterval = TimeSpan.FromMinutes(1);
 
+    /// <summary>How long each node keeps the quotes it delivered when the leader records them (a failover lasts a few seconds).</summary>
+    public static readonly TimeSpan SharedTail = TimeSpan.FromSeconds(30);
+
     private readonly RecordingStore _store;
     private readonly InstrumentCatalog _catalog;
     private readonly RecordingOptions _options;
     private readonly TimeProvider _time;
     private readonly ILogger<QuoteRecorder> _logger;
+    private readonly ISharedRecording? _shared;
     private readonly ConcurrentQueue<IReadOnlyList<Quote>> _queue = new();
     private readonly List<Quote> _pending = [];
     private readonly SemaphoreSlim _flushGate = new(1, 1);
     private readonly CancellationTokenSource _stopping = new();
-    private SqliteConnection? _connection;
+    private RecordingConnection? _connection;
     private Task _loop = Task.CompletedTask;
     private IReadOnlyDictionary<string, long> _lastSequences = new Dictionary<string, long>();
     private int _disposed;
@@ -44,8 +53,9 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
     private DateTimeOffset _lastErrorLog = DateTimeOffset.MinValue;
     private DateTimeOffset _lastPrune = DateTimeOffset.MinValue;
 
-    public QuoteRecorder(RecordingStore store, InstrumentCatalog catalog, IOptions<TickerOptions> options, TimeProvider time, ILogger<QuoteRecorder> logger)
+    public QuoteRecorder(RecordingStore store, InstrumentCatalog catalog, IOptions<TickerOptions> options, TimeProvider time, ILogger<QuoteRecorder> logger, ISharedRecording? shared = null)
     {
+        _shared = shared;
         _store = store;
         _catalog = catalog;
         _options = options.Value.Recording;
@@ -74,6 +84,12 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
         {
             return;
         }
+        if (_shared is not null)
+        {
+            // Only the resume tail: nothing waits for the disk here, so nothing counts as queued.
+            _queue.Enqueue(batch);
+            return;
+        }
         // The bound counts quotes waiting for the disk, so a long outage costs bounded memory.
         if (Interlocked.Add(ref _queued, batch.Count) > _options.MaxQueuedQuotes)
         {
@@ -95,9 +111,9 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
             try
             {
                 Volatile.Write(ref _lastSequences, RecordingStore.LastSequences(_connection, _catalog.Options.Select(o => o.Symbol)));
-                LogOpened(_store.Path, _lastSequences.Count);
+                LogOpened(_store.Name, _shared is null ? "" : " (shared: the leader records the quote bus)", _lastSequences.Count);
             }
-            catch (SqliteException exception)
+            catch (DbException exception)
             {
                 Fail(exception);
             }
@@ -117,7 +133,7 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
         // Everything that stops before this (Quartz, the feed source) has published its last quote.
         if (!await FlushAsync(CancellationToken.None).ConfigureAwait(false))
         {
-            LogLostAtShutdown(Interlocked.Read(ref _queued), _store.Path);
+            LogLostAtShutdown(Interlocked.Read(ref _queued), _store.Name);
         }
         // Under the flush gate: a flush another service started (a resume reading what is queued, a
         // test) may still hold the connection, and disposing it beneath that flush crashed in Close.
@@ -203,6 +219,10 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
         {
             _pending.AddRange(batch);
         }
+        if (_shared is not null)
+        {
+            return FlushShared();
+        }
         if (!TryOpen())
         {
             return false;
@@ -220,14 +240,58 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
             Recovered();
             return true;
         }
-        catch (SqliteException exception)
+        catch (DbException exception)
         {
-            Fail(exception);
-            // A connection that failed mid-write may be in any state: open a fresh one next time.
-            _connection?.Dispose();
-            _connection = null;
+            Failed(exception);
             return false;
         }
+    }
+
+    // The leader writes the bus after the store's cursor until it is caught up; every node keeps
+    // its recent quotes for resume (see the class).
+    private bool FlushShared()
+    {
+        var cutoff = _time.GetUtcNow().UtcDateTime - SharedTail;
+        var old = _pending.FindIndex(q => q.Timestamp >= cutoff);
+        _pending.RemoveRange(0, old < 0 ? _pending.Count : old);
+        if (_pending.Count > _options.MaxQueuedQuotes)
+        {
+            _pending.RemoveRange(0, _pending.Count - _options.MaxQueuedQuotes);
+        }
+        if (!_shared!.Leading)
+        {
+            return true;
+        }
+        if (!TryOpen())
+        {
+            return false;
+        }
+        try
+        {
+            bool more;
+            do
+            {
+                (var written, more) = _shared.RecordNext(_connection!);
+                Interlocked.Add(ref _written, written);
+            }
+            while (more && !_stopping.IsCancellationRequested);
+            Prune();
+            Recovered();
+            return true;
+        }
+        catch (Exception exception) when (exception is DbException or IOException)
+        {
+            Failed(exception);
+            return false;
+        }
+    }
+
+    private void Failed(Exception exception)
+    {
+        Fail(exception);
+        // A connection that failed mid-write may be in any state: open a fresh one next time.
+        _connection?.Dispose();
+        _connection = null;
     }
 
     private void Prune()
@@ -256,7 +320,7 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
             _connection = _store.OpenForWriting();
             return true;
         }
-        catch (Exception exception) when (exception is SqliteException or IOException or UnauthorizedAccessException)
+        catch (Exception exception) when (exception is DbException or IOException or UnauthorizedAccessException)
         {
             Fail(exception);
             return false;
@@ -272,7 +336,7 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
         if (now - _lastErrorLog >= ErrorLogInterval)
         {
             _lastErrorLog = now;
-            LogWriteFailed(exception, _store.Path, Interlocked.Read(ref _queued), Interlocked.Read(ref _dropped));
+            LogWriteFailed(exception, _store.Name, Interlocked.Read(ref _queued), Interlocked.Read(ref _dropped));
         }
     }
 
@@ -283,12 +347,12 @@ public sealed partial class QuoteRecorder : IQuoteConsumer, ISequenceHistory, IH
             _failingSince = null;
             Volatile.Write(ref _error, null);
             _lastErrorLog = DateTimeOffset.MinValue;
-            LogRecovered(_store.Path, _time.GetUtcNow() - since, Interlocked.Read(ref _dropped));
+            LogRecovered(_store.Name, _time.GetUtcNow() - since, Interlocked.Read(ref _dropped));
         }
     }
 
-    [LoggerMessage(Level = LogLevel.Information, Message = "Recording to {Path}; {Symbols} symbols continue their recorded sequences")]
-    private partial void LogOpened(string path, int symbols);
+    [LoggerMessage(Level = LogLevel.Information, Message = "Recording to {Path}{Shared}; {Symbols} symbols continue their recorded sequences")]
+    private partial void LogOpened(string path, string shared, int symbols);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Recording to {Path} failed; {Queued} quotes wait in memory, {Dropped} dropped so far. The live feed goes on")]
     private partial void LogWriteFailed(Exception exception, string path, long queued, long dropped);

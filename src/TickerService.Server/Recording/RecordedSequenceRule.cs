@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 
 namespace TickerService.Server.Recording;
 
@@ -22,7 +21,7 @@ public static class RecordedSequenceRule
     /// Throws <see cref="RecordingConflictException"/> naming the first line that breaks the rule.
     /// <paramref name="quotes"/> are in file order, each symbol's already rising (the file's own check).
     /// </summary>
-    public static void Check(SqliteConnection connection, IReadOnlyList<NumberedQuote> quotes, Func<string, bool> isLive)
+    public static void Check(RecordingConnection connection, IReadOnlyList<NumberedQuote> quotes, Func<string, bool> isLive)
     {
         RecordingConflictException? first = null;
         foreach (var symbol in quotes.GroupBy(q => q.Quote.Symbol, StringComparer.Ordinal))
@@ -39,7 +38,7 @@ public static class RecordedSequenceRule
         }
     }
 
-    private static RecordingConflictException? Check(SqliteConnection connection, string symbol, List<NumberedQuote> quotes, bool live)
+    private static RecordingConflictException? Check(RecordingConnection connection, string symbol, List<NumberedQuote> quotes, bool live)
     {
         if (live)
         {

@@ -3,7 +3,7 @@ using System.Text;
 using Microsoft.AspNetCore.Http.Features;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
-using Microsoft.Data.Sqlite;
+using System.Data.Common;
 using Microsoft.Extensions.Options;
 using TickerService.Configuration;
 using TickerService.Market;
@@ -76,7 +76,7 @@ public static class RecordingApi
 
     private static async Task<Results<Ok<ImportResult>, ProblemHttpResult>> Import(
         HttpRequest request, [FromQuery] string? format, [FromQuery] string? symbol, [FromQuery] string? name, [FromQuery] string? tickSize,
-        InstrumentRegistry registry, RecordingImporter importer, IOptions<TickerOptions> options, CancellationToken cancellationToken)
+        InstrumentRegistry registry, RecordingImporter importer, RecordingStore store, IOptions<TickerOptions> options, CancellationToken cancellationToken)
     {
         var key = options.Value.AdminKey;
         if (string.IsNullOrEmpty(key))
@@ -136,7 +136,7 @@ public static class RecordingApi
         {
             return ImportProblem("Conflicts with the recording", exception.Message, exception.Line, exception.Field, StatusCodes.Status409Conflict);
         }
-        catch (SqliteException exception) when (exception.SqliteErrorCode == 19)
+        catch (DbException exception) when (store.Engine.IsDuplicate(exception))
         {
             return TypedResults.Problem(
                 title: "Already recorded",

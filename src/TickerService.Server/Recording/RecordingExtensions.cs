@@ -14,12 +14,17 @@ public static class RecordingExtensions
     /// </summary>
     public static IServiceCollection AddRecording(this IServiceCollection services, IConfiguration configuration)
     {
-        services.AddSingleton(sp =>
+        services.AddSingleton<IRecordingEngine>(sp =>
         {
-            var path = sp.GetRequiredService<IOptions<TickerOptions>>().Value.Recording.Path;
+            var recording = sp.GetRequiredService<IOptions<TickerOptions>>().Value.Recording;
+            if (recording.IsPostgres)
+            {
+                return new PostgresEngine(recording.ConnectionString!);
+            }
             var root = sp.GetRequiredService<IHostEnvironment>().ContentRootPath;
-            return new RecordingStore(Path.GetFullPath(path, root));
+            return new SqliteEngine(Path.GetFullPath(recording.Path, root));
         });
+        services.AddSingleton(sp => new RecordingStore(sp.GetRequiredService<IRecordingEngine>()));
         services.AddSingleton<QuoteRecorder>();
         services.AddSingleton<InstrumentRegistry>();
         services.AddSingleton<RecordingImporter>();

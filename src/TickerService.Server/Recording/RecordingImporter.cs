@@ -1,4 +1,3 @@
-using Microsoft.Data.Sqlite;
 using TickerService.Market;
 using TickerService.Server.Registry;
 
@@ -68,7 +67,7 @@ public sealed class RecordingImporter(RecordingStore store, QuoteRecorder record
             cancellationToken);
     }
 
-    private async Task<int> WriteAsync(Func<SqliteConnection, IReadOnlyList<NumberedQuote>> quotesOf, decimal? tickSize, CancellationToken cancellationToken)
+    private async Task<int> WriteAsync(Func<RecordingConnection, IReadOnlyList<NumberedQuote>> quotesOf, decimal? tickSize, CancellationToken cancellationToken)
     {
         // The live feed's recorded tail as fresh as it can be: the rule is sound without it, but
         // a stale tail would refuse quotes of the last flush interval for no reason.
@@ -81,6 +80,7 @@ public sealed class RecordingImporter(RecordingStore store, QuoteRecorder record
         {
             using var connection = store.OpenForWriting();
             using var transaction = connection.BeginTransaction();
+            connection.Engine.LockImports(connection.Db);
             var quotes = quotesOf(connection);
             if (quotes.Count == 0)
             {

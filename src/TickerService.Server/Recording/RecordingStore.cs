@@ -1,56 +1,28 @@
 using System.Text;
-using Microsoft.Data.Sqlite;
-using SQLitePCL;
+using System.Data.Common;
 using TickerService.Configuration;
 using TickerService.Market;
 
 namespace TickerService.Server.Recording;
 
 /// <summary>
-/// The recording database: one SQLite file in WAL mode, so readers (replays, exports) never block
-/// the recorder and a killed process leaves a database that opens cleanly (SQLite replays or
-/// discards the WAL on open).
+/// The recording: one row per quote, timestamps as Unix milliseconds, <c>imported</c> 1 for an
+/// import's rows (retention spares them); an <c>instruments</c> table for the symbols recordings
+/// brought. In SQLite by default (<see cref="SqliteEngine"/>), or in PostgreSQL shared by a cluster
+/// (<see cref="PostgresEngine"/>); the queries here are one text for both.
 /// </summary>
 /// <remarks>
-/// Schema: one row per quote, timestamps as Unix milliseconds, <c>imported</c> 1 for an import's
-/// rows (retention spares them); an <c>instruments</c> table for the symbols recordings brought. A unique index on
-/// (symbol, ts, sequence) makes a one-symbol range a single index range and refuses a quote
-/// recorded twice; an index on ts serves all-symbol ranges; one on (symbol, sequence) finds a
-/// symbol's highest sequence at start without a scan (3.7 s for 3 million rows without it).
 /// Rows are read in (ts, rowid) order, rowid being insertion order, so quotes of one tick come
 /// back in the order they were published.
-/// <c>synchronous=NORMAL</c> in WAL mode survives a killed process (not a power cut) and keeps
-/// a commit cheap.
 /// </remarks>
-public sealed class RecordingStore(string path)
+public sealed class RecordingStore(IRecordingEngine engine)
 {
     public const int DefaultChunkSize = 1000;
 
-    private const string Columns =
+    internal const string Columns =
         "symbol, ts, sequence, name, last, change, change_percent, open, high, low, previous_close, volume, previous_volume, buy, sell, session";
 
-    private const string Schema = """
-        CREATE TABLE IF NOT EXISTS quotes (
-            symbol TEXT NOT NULL,
-            ts INTEGER NOT NULL,
-            sequence INTEGER NOT NULL,
-            name TEXT NOT NULL,
-            last REAL NOT NULL,
-            change REAL NOT NULL,
-            change_percent REAL NOT NULL,
-            open REAL NOT NULL,
-            high REAL NOT NULL,
-            low REAL NOT NULL,
-            previous_close REAL NOT NULL,
-            volume INTEGER NOT NULL,
-            previous_volume INTEGER NOT NULL,
-            buy REAL NOT NULL,
-            sell REAL NOT NULL,
-            session TEXT NOT NULL,
-            imported INTEGER NOT NULL DEFAULT 0);
-        CREATE UNIQUE INDEX IF NOT EXISTS quotes_symbol_ts ON quotes (symbol, ts, sequence);
-        CREATE INDEX IF NOT EXISTS quotes_ts ON quotes (ts);
-        CREATE INDEX IF NOT EXISTS quotes_symbol_sequence ON quotes (symbol, sequence);
+    internal const string InstrumentsSchema = """
         CREATE TABLE IF NOT EXISTS instruments (
             symbol TEXT NOT NULL PRIMARY KEY,
             name TEXT NOT NULL,
@@ -58,50 +30,30 @@ public sealed class RecordingStore(string path)
             tick_size TEXT NOT NULL);
         """;
 
-    // Databases made before imports were marked: their rows are the recorder's (imported = 0).
-    private const string MarkImports = "ALTER TABLE quotes ADD COLUMN imported INTEGER NOT NULL DEFAULT 0";
-
     private int _openReaders;
 
-    public string Path { get; } = path;
+    /// <summary>A SQLite file's recording.</summary>
+    public RecordingStore(string path)
+        : this(new SqliteEngine(path))
+    {
+    }
+
+    public IRecordingEngine Engine => engine;
+
+    /// <summary>For logs and messages: the file, or PostgreSQL's host and database.</summary>
+    public string Name => engine.Name;
 
     /// <summary>Range reads in progress: a replay or export that ended has released its reader.</summary>
     public int OpenReaders => Volatile.Read(ref _openReaders);
 
-    /// <summary>Opens (creating if needed) a connection for writing, with WAL and the schema in place.</summary>
-    public SqliteConnection OpenForWriting()
-    {
-        var directory = System.IO.Path.GetDirectoryName(Path);
-        if (!string.IsNullOrEmpty(directory))
-        {
-            Directory.CreateDirectory(directory);
-        }
-        var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadWriteCreate));
-        try
-        {
-            connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
-            Execute(connection, Schema);
-            if (!HasColumn(connection, "quotes", "imported"))
-            {
-                Execute(connection, MarkImports);
-            }
-            return connection;
-        }
-        catch
-        {
-            connection.Dispose();
-            throw;
-        }
-    }
+    /// <summary>Opens (creating if needed) a connection for writing, with the schema in place.</summary>
+    public RecordingConnection OpenForWriting() => new(engine.OpenForWriting(), engine);
+
+    /// <summary>A connection for reads, or null when nothing was ever recorded (no SQLite file; none is created by asking).</summary>
+    public RecordingConnection? OpenForReading() => engine.Exists ? new(engine.OpenForReading(), engine) : null;
 
     /// <summary>Writes quotes in one transaction: all or none.</summary>
-    /// <remarks>
-    /// One prepared statement, bound by index through SQLitePCL (the library under
-    /// Microsoft.Data.Sqlite): the ADO.NET command costs a data reader, boxed values and a
-    /// parameter walk per row, which measured at about half the rate (docs/benchmarks.md).
-    /// </remarks>
-    public static void Insert(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
+    public static void Insert(RecordingConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates)
     {
         using var transaction = connection.BeginTransaction();
         InsertInTransaction(connection, quotes, ignoreDuplicates);
@@ -112,48 +64,8 @@ public sealed class RecordingStore(string path)
     /// <param name="imported">
     /// Marks the rows as an import's: retention never deletes them (SPEC 8), only the recorder's own.
     /// </param>
-    public static void InsertInTransaction(SqliteConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates, bool imported = false)
-    {
-        var db = connection.Handle!;
-        var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({Columns}, imported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, {(imported ? 1 : 0)})";
-        Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
-        using (statement)
-        {
-            foreach (var q in quotes)
-            {
-                raw.sqlite3_bind_text(statement, 1, q.Symbol);
-                raw.sqlite3_bind_int64(statement, 2, ToUnixMs(q.Timestamp));
-                raw.sqlite3_bind_int64(statement, 3, q.Sequence);
-                raw.sqlite3_bind_text(statement, 4, q.Name);
-                raw.sqlite3_bind_double(statement, 5, q.Last);
-                raw.sqlite3_bind_double(statement, 6, q.Change);
-                raw.sqlite3_bind_double(statement, 7, q.ChangePercent);
-                raw.sqlite3_bind_double(statement, 8, q.Open);
-                raw.sqlite3_bind_double(statement, 9, q.High);
-                raw.sqlite3_bind_double(statement, 10, q.Low);
-                raw.sqlite3_bind_double(statement, 11, q.PreviousClose);
-                raw.sqlite3_bind_int64(statement, 12, q.Volume);
-                raw.sqlite3_bind_int64(statement, 13, q.PreviousVolume);
-                raw.sqlite3_bind_double(statement, 14, q.Buy);
-                raw.sqlite3_bind_double(statement, 15, q.Sell);
-                raw.sqlite3_bind_text(statement, 16, q.Session);
-                var rc = raw.sqlite3_step(statement);
-                raw.sqlite3_reset(statement);
-                if (rc != raw.SQLITE_DONE)
-                {
-                    Check(rc, db);
-                }
-            }
-        }
-    }
-
-    private static void Check(int rc, sqlite3 db)
-    {
-        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
-        {
-            SqliteException.ThrowExceptionForRC(rc, db);
-        }
-    }
+    public static void InsertInTransaction(RecordingConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates, bool imported = false) =>
+        connection.Engine.Insert(connection.Db, quotes, ignoreDuplicates, imported);
 
     /// <summary>
     /// Recorded quotes from <paramref name="from"/> to <paramref name="to"/> (both inclusive), oldest
@@ -163,7 +75,7 @@ public sealed class RecordingStore(string path)
     /// </summary>
     public IEnumerable<Quote> Read(IReadOnlyCollection<string>? symbols, DateTime from, DateTime to, int chunkSize = DefaultChunkSize)
     {
-        if (!File.Exists(Path) || from > to)
+        if (!engine.Exists || from > to)
         {
             yield break;
         }
@@ -176,29 +88,28 @@ public sealed class RecordingStore(string path)
             if (symbols is not null)
             {
                 filter.Append(" AND symbol IN (");
-                filter.AppendJoin(", ", symbols.Select((_, i) => $"$s{i}"));
+                filter.AppendJoin(", ", symbols.Select((_, i) => $"@s{i}"));
                 filter.Append(')');
             }
             while (true)
             {
                 var chunk = new List<(long RowId, Quote Quote)>(chunkSize);
-                using (var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly)))
+                using (var connection = engine.OpenForReading())
                 {
-                    connection.Open();
                     using var command = connection.CreateCommand();
                     command.CommandText =
-                        $"SELECT rowid, {Columns} FROM quotes WHERE (ts > $ts OR (ts = $ts AND rowid > $rowid)) AND ts <= $to{filter} " +
-                        "ORDER BY ts, rowid LIMIT $limit";
-                    command.Parameters.AddWithValue("$ts", lastTs);
-                    command.Parameters.AddWithValue("$rowid", lastRowId);
-                    command.Parameters.AddWithValue("$to", toMs);
-                    command.Parameters.AddWithValue("$limit", chunkSize);
+                        $"SELECT rowid, {Columns} FROM quotes WHERE (ts > @ts OR (ts = @ts AND rowid > @rowid)) AND ts <= @to{filter} " +
+                        "ORDER BY ts, rowid LIMIT @limit";
+                    command.Add("@ts", lastTs);
+                    command.Add("@rowid", lastRowId);
+                    command.Add("@to", toMs);
+                    command.Add("@limit", chunkSize);
                     if (symbols is not null)
                     {
                         var i = 0;
                         foreach (var symbol in symbols)
                         {
-                            command.Parameters.AddWithValue($"$s{i++}", symbol);
+                            command.Add($"@s{i++}", symbol);
                         }
                     }
                     using var reader = command.ExecuteReader();
@@ -231,12 +142,12 @@ public sealed class RecordingStore(string path)
     /// feed continuing from that would repeat sequences clients have seen.
     /// </summary>
     /// <remarks>One seek in the (symbol, sequence) index per symbol.</remarks>
-    public static Dictionary<string, long> LastSequences(SqliteConnection connection, IEnumerable<string> symbols)
+    public static Dictionary<string, long> LastSequences(RecordingConnection connection, IEnumerable<string> symbols)
     {
         var result = new Dictionary<string, long>(StringComparer.Ordinal);
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MAX(sequence) FROM quotes WHERE symbol = $symbol";
-        var parameter = command.Parameters.Add(new SqliteParameter { ParameterName = "$symbol" });
+        command.CommandText = "SELECT MAX(sequence) FROM quotes WHERE symbol = @symbol";
+        var parameter = command.Add("@symbol");
         foreach (var symbol in symbols)
         {
             parameter.Value = symbol;
@@ -253,21 +164,24 @@ public sealed class RecordingStore(string path)
     /// insertion): the last one before <paramref name="from"/>, all from <paramref name="from"/> to
     /// <paramref name="to"/>, and the first one after. What an import's quotes must fit between.
     /// </summary>
-    public static List<(DateTime Timestamp, long Sequence)> Neighbours(SqliteConnection connection, string symbol, DateTime from, DateTime to)
+    public static List<(DateTime Timestamp, long Sequence)> Neighbours(RecordingConnection connection, string symbol, DateTime from, DateTime to)
     {
         using var command = connection.CreateCommand();
+        // The part column keeps the three parts in order: UNION ALL alone promises no order.
         command.CommandText = """
-            SELECT ts, sequence FROM (SELECT ts, sequence FROM quotes
-                WHERE symbol = $symbol AND ts = (SELECT MAX(ts) FROM quotes WHERE symbol = $symbol AND ts < $from) ORDER BY rowid DESC LIMIT 1)
-            UNION ALL
-            SELECT ts, sequence FROM (SELECT ts, sequence FROM quotes WHERE symbol = $symbol AND ts >= $from AND ts <= $to ORDER BY ts, rowid)
-            UNION ALL
-            SELECT ts, sequence FROM (SELECT ts, sequence FROM quotes
-                WHERE symbol = $symbol AND ts = (SELECT MIN(ts) FROM quotes WHERE symbol = $symbol AND ts > $to) ORDER BY rowid LIMIT 1)
+            SELECT ts, sequence FROM (
+                SELECT * FROM (SELECT 0 AS part, ts, sequence, rowid AS r FROM quotes
+                    WHERE symbol = @symbol AND ts = (SELECT MAX(ts) FROM quotes WHERE symbol = @symbol AND ts < @from) ORDER BY rowid DESC LIMIT 1) AS earlier
+                UNION ALL
+                SELECT 1, ts, sequence, rowid FROM quotes WHERE symbol = @symbol AND ts >= @from AND ts <= @to
+                UNION ALL
+                SELECT * FROM (SELECT 2 AS part, ts, sequence, rowid AS r FROM quotes
+                    WHERE symbol = @symbol AND ts = (SELECT MIN(ts) FROM quotes WHERE symbol = @symbol AND ts > @to) ORDER BY rowid LIMIT 1) AS later) AS n
+            ORDER BY part, ts, r
             """;
-        command.Parameters.AddWithValue("$symbol", symbol);
-        command.Parameters.AddWithValue("$from", ToUnixMs(from));
-        command.Parameters.AddWithValue("$to", ToUnixMs(to));
+        command.Add("@symbol", symbol);
+        command.Add("@from", ToUnixMs(from));
+        command.Add("@to", ToUnixMs(to));
         var result = new List<(DateTime, long)>();
         using var reader = command.ExecuteReader();
         while (reader.Read())
@@ -278,11 +192,11 @@ public sealed class RecordingStore(string path)
     }
 
     /// <summary>The newest recorded timestamp of a symbol, or null when none is recorded.</summary>
-    public static DateTime? LastTimestamp(SqliteConnection connection, string symbol)
+    public static DateTime? LastTimestamp(RecordingConnection connection, string symbol)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "SELECT MAX(ts) FROM quotes WHERE symbol = $symbol";
-        command.Parameters.AddWithValue("$symbol", symbol);
+        command.CommandText = "SELECT MAX(ts) FROM quotes WHERE symbol = @symbol";
+        command.Add("@symbol", symbol);
         return command.ExecuteScalar() is long ms ? FromUnixMs(ms) : null;
     }
 
@@ -291,11 +205,11 @@ public sealed class RecordingStore(string path)
     /// waits long. Imported quotes are kept whatever their age: someone brought them on purpose,
     /// and SPEC 8 forbids deleting them silently.
     /// </summary>
-    public static long DeleteBefore(SqliteConnection connection, DateTime cutoff)
+    public static long DeleteBefore(RecordingConnection connection, DateTime cutoff)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "DELETE FROM quotes WHERE rowid IN (SELECT rowid FROM quotes WHERE ts < $cutoff AND imported = 0 LIMIT 10000)";
-        command.Parameters.AddWithValue("$cutoff", ToUnixMs(cutoff));
+        command.CommandText = "DELETE FROM quotes WHERE rowid IN (SELECT rowid FROM quotes WHERE ts < @cutoff AND imported = 0 LIMIT 10000)";
+        command.Add("@cutoff", ToUnixMs(cutoff));
         long total = 0;
         int deleted;
         while ((deleted = command.ExecuteNonQuery()) > 0)
@@ -308,15 +222,14 @@ public sealed class RecordingStore(string path)
     /// <summary>The newest recorded quote of a symbol (by time, then the last written), or null.</summary>
     public Quote? Latest(string symbol)
     {
-        if (!File.Exists(Path))
+        using var connection = OpenForReading();
+        if (connection is null)
         {
             return null;
         }
-        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
-        connection.Open();
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM quotes WHERE symbol = $symbol ORDER BY ts DESC, rowid DESC LIMIT 1";
-        command.Parameters.AddWithValue("$symbol", symbol);
+        command.CommandText = $"SELECT {Columns} FROM quotes WHERE symbol = @symbol ORDER BY ts DESC, rowid DESC LIMIT 1";
+        command.Add("@symbol", symbol);
         using var reader = command.ExecuteReader();
         return reader.Read() ? ReadQuote(reader, 0) : null;
     }
@@ -327,19 +240,10 @@ public sealed class RecordingStore(string path)
     /// </summary>
     public List<InstrumentOptions> ReadInstruments()
     {
-        if (!File.Exists(Path))
+        using var connection = OpenForReading();
+        if (connection is null || !engine.HasTable(connection.Db, "instruments"))
         {
             return [];
-        }
-        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
-        connection.Open();
-        using (var exists = connection.CreateCommand())
-        {
-            exists.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = 'instruments'";
-            if ((long)exists.ExecuteScalar()! == 0)
-            {
-                return [];
-            }
         }
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT symbol, name, currency, tick_size FROM instruments ORDER BY symbol";
@@ -359,14 +263,14 @@ public sealed class RecordingStore(string path)
     }
 
     /// <summary>Adds instruments in the connection's open transaction (an import's, beside its quotes).</summary>
-    public static void InsertInstruments(SqliteConnection connection, IEnumerable<InstrumentOptions> instruments)
+    public static void InsertInstruments(RecordingConnection connection, IEnumerable<InstrumentOptions> instruments)
     {
         using var command = connection.CreateCommand();
-        command.CommandText = "INSERT INTO instruments (symbol, name, currency, tick_size) VALUES ($symbol, $name, $currency, $tick)";
-        var symbol = command.Parameters.Add(new SqliteParameter { ParameterName = "$symbol" });
-        var name = command.Parameters.Add(new SqliteParameter { ParameterName = "$name" });
-        var currency = command.Parameters.Add(new SqliteParameter { ParameterName = "$currency" });
-        var tick = command.Parameters.Add(new SqliteParameter { ParameterName = "$tick" });
+        command.CommandText = "INSERT INTO instruments (symbol, name, currency, tick_size) VALUES (@symbol, @name, @currency, @tick)";
+        var symbol = command.Add("@symbol");
+        var name = command.Add("@name");
+        var currency = command.Add("@currency");
+        var tick = command.Add("@tick");
         foreach (var instrument in instruments)
         {
             symbol.Value = instrument.Symbol;
@@ -385,17 +289,20 @@ public sealed class RecordingStore(string path)
     public List<Quote> ReadAfter(string symbol, long after, int limit)
     {
         var quotes = new List<Quote>();
-        if (!File.Exists(Path) || limit <= 0)
+        if (limit <= 0)
         {
             return quotes;
         }
-        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
-        connection.Open();
+        using var connection = OpenForReading();
+        if (connection is null)
+        {
+            return quotes;
+        }
         using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT {Columns} FROM quotes WHERE symbol = $symbol AND sequence > $after ORDER BY sequence LIMIT $limit";
-        command.Parameters.AddWithValue("$symbol", symbol);
-        command.Parameters.AddWithValue("$after", after);
-        command.Parameters.AddWithValue("$limit", limit);
+        command.CommandText = $"SELECT {Columns} FROM quotes WHERE symbol = @symbol AND sequence > @after ORDER BY sequence LIMIT @limit";
+        command.Add("@symbol", symbol);
+        command.Add("@after", after);
+        command.Add("@limit", limit);
         using var reader = command.ExecuteReader();
         while (reader.Read())
         {
@@ -407,12 +314,11 @@ public sealed class RecordingStore(string path)
     /// <summary>The oldest and newest recorded timestamps, or null when nothing is recorded.</summary>
     public (DateTime First, DateTime Last)? Bounds()
     {
-        if (!File.Exists(Path))
+        using var connection = OpenForReading();
+        if (connection is null)
         {
             return null;
         }
-        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
-        connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT MIN(ts), MAX(ts) FROM quotes";
         using var reader = command.ExecuteReader();
@@ -422,12 +328,11 @@ public sealed class RecordingStore(string path)
     /// <summary>How many quotes are recorded (tests, tools).</summary>
     public long Count()
     {
-        if (!File.Exists(Path))
+        using var connection = OpenForReading();
+        if (connection is null)
         {
             return 0;
         }
-        using var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
-        connection.Open();
         using var command = connection.CreateCommand();
         command.CommandText = "SELECT COUNT(*) FROM quotes";
         return (long)command.ExecuteScalar()!;
@@ -438,30 +343,7 @@ public sealed class RecordingStore(string path)
 
     public static DateTime FromUnixMs(long ms) => DateTime.UnixEpoch.AddMilliseconds(ms);
 
-    private string ConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder
-    {
-        DataSource = Path,
-        Mode = mode,
-        Pooling = true,
-        DefaultTimeout = 5,
-    }.ToString();
-
-    private static void Execute(SqliteConnection connection, string sql)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = sql;
-        command.ExecuteNonQuery();
-    }
-
-    private static bool HasColumn(SqliteConnection connection, string table, string column)
-    {
-        using var command = connection.CreateCommand();
-        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = $column";
-        command.Parameters.AddWithValue("$column", column);
-        return (long)command.ExecuteScalar()! > 0;
-    }
-
-    private static Quote ReadQuote(SqliteDataReader r, int o) => new()
+    internal static Quote ReadQuote(DbDataReader r, int o) => new()
     {
         Symbol = r.GetString(o),
         Timestamp = FromUnixMs(r.GetInt64(o + 1)),

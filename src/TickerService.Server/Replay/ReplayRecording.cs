@@ -1,6 +1,5 @@
 using System.Globalization;
 using System.Text.Json;
-using Microsoft.Data.Sqlite;
 using TickerService.Configuration;
 using TickerService.Market;
 using TickerService.Server.Recording;
@@ -61,7 +60,7 @@ public sealed class ReplayRecording
 
     public string Describe() => _file is not null
         ? $"the file {_options.File}"
-        : $"the recording database {_store.Path} from {_options.From?.ToString("O") ?? "the start"} to {_options.To?.ToString("O") ?? "the end"}";
+        : $"the recording database {_store.Name} from {_options.From?.ToString("O") ?? "the start"} to {_options.To?.ToString("O") ?? "the end"}";
 
     /// <exception cref="TickerConfigurationException">The recording cannot be read, holds nothing to play, or has quotes the feed cannot serve.</exception>
     public static ReplayRecording Open(TickerOptions options, RecordingStore store)
@@ -125,12 +124,10 @@ public sealed class ReplayRecording
     private static ReplayRecording FromDatabase(TickerOptions options, RecordingStore store, HashSet<string> wanted)
     {
         var replay = options.Feed.Replay;
-        var key = $"the recording database (Ticker:Recording:Path '{store.Path}')";
-        if (!File.Exists(store.Path))
-        {
-            throw new TickerConfigurationException($"Ticker:Feed:Mode is Replay with no Ticker:Feed:Replay:File, and {key} does not exist: nothing to replay.");
-        }
-        var (symbols, first) = ReadSymbols(store.Path, replay.From ?? DateTime.MinValue, replay.To ?? DateTime.MaxValue, wanted);
+        var key = store.Engine is SqliteEngine ? $"the recording database (Ticker:Recording:Path '{store.Name}')" : $"the recording database ({store.Name})";
+        using var connection = store.OpenForReading()
+            ?? throw new TickerConfigurationException($"Ticker:Feed:Mode is Replay with no Ticker:Feed:Replay:File, and {key} does not exist: nothing to replay.");
+        var (symbols, first) = ReadSymbols(connection, replay.From ?? DateTime.MinValue, replay.To ?? DateTime.MaxValue, wanted);
         CheckWanted(wanted, symbols.Select(s => s.Symbol).ToHashSet(StringComparer.Ordinal), replay);
         if (symbols.Count == 0 || first is null)
         {
@@ -177,10 +174,8 @@ public sealed class ReplayRecording
 
     // The symbols recorded in the range: a skip-scan of the (symbol, ts, sequence) index, one seek a
     // symbol, then each symbol's newest quotes in the range for its name.
-    private static (List<RecordedSymbol> Symbols, DateTime? First) ReadSymbols(string path, DateTime from, DateTime to, HashSet<string> wanted)
+    private static (List<RecordedSymbol> Symbols, DateTime? First) ReadSymbols(RecordingConnection connection, DateTime from, DateTime to, HashSet<string> wanted)
     {
-        using var connection = new SqliteConnection(new SqliteConnectionStringBuilder { DataSource = path, Mode = SqliteOpenMode.ReadOnly }.ToString());
-        connection.Open();
         var fromMs = from == DateTime.MinValue ? long.MinValue : RecordingStore.ToUnixMs(from);
         var toMs = to == DateTime.MaxValue ? long.MaxValue : RecordingStore.ToUnixMs(to);
 
@@ -206,16 +201,16 @@ public sealed class ReplayRecording
         using var sample = connection.CreateCommand();
         sample.CommandText =
             "SELECT name, last, open, high, low, previous_close, buy, sell, ts FROM quotes " +
-            "WHERE symbol = $symbol AND ts >= $from AND ts <= $to ORDER BY ts DESC LIMIT $limit";
-        var symbolParameter = sample.Parameters.Add(new SqliteParameter { ParameterName = "$symbol" });
-        sample.Parameters.AddWithValue("$from", fromMs);
-        sample.Parameters.AddWithValue("$to", toMs);
-        sample.Parameters.AddWithValue("$limit", DatabaseSample);
+            "WHERE symbol = @symbol AND ts >= @from AND ts <= @to ORDER BY ts DESC LIMIT @limit";
+        var symbolParameter = sample.Add("@symbol");
+        sample.Add("@from", fromMs);
+        sample.Add("@to", toMs);
+        sample.Add("@limit", DatabaseSample);
         using var oldest = connection.CreateCommand();
-        oldest.CommandText = "SELECT MIN(ts) FROM quotes WHERE symbol = $symbol AND ts >= $from AND ts <= $to";
-        var oldestSymbol = oldest.Parameters.Add(new SqliteParameter { ParameterName = "$symbol" });
-        oldest.Parameters.AddWithValue("$from", fromMs);
-        oldest.Parameters.AddWithValue("$to", toMs);
+        oldest.CommandText = "SELECT MIN(ts) FROM quotes WHERE symbol = @symbol AND ts >= @from AND ts <= @to";
+        var oldestSymbol = oldest.Add("@symbol");
+        oldest.Add("@from", fromMs);
+        oldest.Add("@to", toMs);
         foreach (var symbol in all.Where(s => wanted.Count == 0 || wanted.Contains(s)))
         {
             symbolParameter.Value = symbol;

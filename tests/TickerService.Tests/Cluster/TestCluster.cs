@@ -34,6 +34,10 @@ internal sealed class TestCluster : IAsyncDisposable
 
     public static Task<TestCluster> StartAsync(params string[] names) => StartAsync([], names);
 
+    /// <summary>The nodes record in one PostgreSQL database (this connection string) instead of a file each; more settings for every node.</summary>
+    public static Task<TestCluster> StartOnPostgresAsync(string postgres, string[] settings, params string[] names) =>
+        StartAsync(["--Ticker:Recording:Provider=Postgres", $"--Ticker:Recording:ConnectionString={postgres}", .. settings], names);
+
     /// <summary>Nodes with these command-line settings as well (<c>--Key=value</c>), on every start.</summary>
     public static async Task<TestCluster> StartAsync(string[] settings, params string[] names)
     {

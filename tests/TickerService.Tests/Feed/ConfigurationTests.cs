@@ -13,6 +13,8 @@ public sealed class ConfigurationTests
     [InlineData("--Ticker:Feed:TickInterval=soon", "Ticker:Feed:TickInterval")]
     [InlineData("--Ticker:Feed:Mode=Replya", "Ticker:Feed:Mode")]
     [InlineData("--Ticker:Feed:Replay:Speed=5000000", "Ticker:Feed:Replay:Speed")]
+    [InlineData("--Ticker:Recording:Provider=Mysql", "Ticker:Recording:Provider is 'Mysql'; it must be Sqlite or Postgres.")]
+    [InlineData("--Ticker:Recording:Provider=Postgres", "Ticker:Recording:Provider is Postgres but Ticker:Recording:ConnectionString is empty")]
     // A real process: what an operator sees is its output and exit code.
     public async Task ABadSettingEndsTheProcessWithOneLineNamingTheKeyAndNoStackTrace(string setting, string expected)
     {

@@ -78,6 +78,11 @@ public class TickerServer : WebApplicationFactory<Program>
         return this;
     }
 
+    /// <summary>Records in this PostgreSQL database instead of the SQLite file; null: the SQLite file, unchanged.</summary>
+    public TickerServer WithPostgres(string? connectionString) => connectionString is null
+        ? this
+        : With("Ticker:Recording:Provider", "Postgres").With("Ticker:Recording:ConnectionString", connectionString);
+
     /// <summary>Sets a configuration key before the server starts.</summary>
     public TickerServer With(string key, string? value)
     {

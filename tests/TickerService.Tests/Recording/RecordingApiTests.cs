@@ -8,14 +8,29 @@ using TickerService.Tests.Infrastructure;
 
 namespace TickerService.Tests.Recording;
 
-public sealed class RecordingApiTests : IAsyncLifetime
+/// <summary>History, export and import on SQLite; <see cref="PostgresRecordingApiTests"/> runs them on PostgreSQL.</summary>
+public class RecordingApiTests : IAsyncLifetime
 {
     private const string Key = "s3cret-admin-key";
 
-    private readonly TickerServer _source = new();
-    private readonly TickerServer _target = new TickerServer()
-        .With("Ticker:Recording:Enabled", "false")
-        .With("Ticker:AdminKey", Key);
+    private readonly PostgresServer? _postgres;
+    private readonly TickerServer _source;
+    private readonly TickerServer _target;
+
+    public RecordingApiTests()
+        : this(null)
+    {
+    }
+
+    protected RecordingApiTests(PostgresServer? postgres)
+    {
+        _postgres = postgres;
+        _source = new TickerServer().WithPostgres(postgres?.CreateDatabase());
+        _target = new TickerServer()
+            .With("Ticker:Recording:Enabled", "false")
+            .With("Ticker:AdminKey", Key)
+            .WithPostgres(postgres?.CreateDatabase());
+    }
 
     private DateTime _from;
     private List<Quote> _recorded = [];
@@ -39,7 +54,7 @@ public sealed class RecordingApiTests : IAsyncLifetime
         await _target.DisposeAsync();
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task HistoryReturnsASymbolsRecordedQuotesOldestFirst()
     {
         using var http = _source.Http();
@@ -52,7 +67,7 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Equal(all!.Take(2), two!);
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("/api/quotes/FOO/history", HttpStatusCode.NotFound, "Unknown symbol: FOO")]
     [InlineData("/api/quotes/XOM/history?limit=0", HttpStatusCode.BadRequest, "limit 0 is out of range")]
     [InlineData("/api/quotes/XOM/history?from=2026-01-02T00:00:00Z&to=2026-01-01T00:00:00Z", HttpStatusCode.BadRequest, "is after to")]
@@ -69,7 +84,7 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Contains(detail, (await response.Content.ReadFromJsonAsync<JsonElement>()).GetProperty("detail").GetString());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("jsonl", "application/x-ndjson")]
     [InlineData("csv", "text/csv")]
     public async Task ExportThenImportIntoAnEmptyDatabaseGivesTheSameQuotes(string format, string contentType)
@@ -87,7 +102,7 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Equal(_recorded, _target.Store.Read(null, DateTime.UnixEpoch, DateTime.MaxValue));
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("sell", "0", "Line 3, field 'sell'")]
     [InlineData("buy", "0.01", "Line 3, field 'buy'")]
     [InlineData("high", "0.01", "Line 3, field 'open'")]
@@ -111,7 +126,7 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Equal(before, _target.Store.Count());
     }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData("last", "as a string", "Line 3, field 'last'")]
     [InlineData("volume", "as a string", "Line 3, field 'volume'")]
     [InlineData("last", "off the tick", "is not a whole number of 0.01 ticks")]
@@ -142,7 +157,7 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Equal(0, _target.Store.Count());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ACsvWithoutTheFieldNamesIsRefused()
     {
         var response = await Import("symbol,name\nXOM,EXXON", "text/csv");
@@ -151,7 +166,7 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Contains("Line 1, field 'last': the header row has no 'last' column", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ImportIsForAdministratorsAndOffWithoutAKey()
     {
         using var target = _target.Http();
@@ -167,10 +182,10 @@ public sealed class RecordingApiTests : IAsyncLifetime
         Assert.Contains("set Ticker:AdminKey to turn it on", await off.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AnImportOverTheSizeLimitIsRefusedWhetherOrNotItGivesItsLength()
     {
-        await using var small = new TickerServer().With("Ticker:AdminKey", Key).With("Ticker:Limits:MaxImportBytes", "2048");
+        await using var small = new TickerServer().With("Ticker:AdminKey", Key).With("Ticker:Limits:MaxImportBytes", "2048").WithPostgres(_postgres?.CreateDatabase());
         using var http = small.Http();
         var body = string.Join('\n', _recorded.Select(RecordingFormats.ToJsonLine)); // about 30 KB
 
@@ -209,3 +224,5 @@ public sealed class RecordingApiTests : IAsyncLifetime
         return node.ToJsonString();
     }
 }
+
+public sealed class PostgresRecordingApiTests(PostgresServer postgres) : RecordingApiTests(postgres), IClassFixture<PostgresServer>;

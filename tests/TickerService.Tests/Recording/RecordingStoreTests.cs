@@ -5,7 +5,8 @@ using TickerService.Tests.Infrastructure;
 
 namespace TickerService.Tests.Recording;
 
-public sealed class RecordingStoreTests : IDisposable
+/// <summary>The store's reads and writes on SQLite; <see cref="PostgresRecordingStoreTests"/> runs them on PostgreSQL.</summary>
+public class RecordingStoreTests : IDisposable
 {
     private static readonly DateTime Start = new(2020, 1, 6, 14, 0, 0, DateTimeKind.Utc);
 
@@ -14,8 +15,14 @@ public sealed class RecordingStoreTests : IDisposable
     private readonly List<Quote> _recorded;
 
     public RecordingStoreTests()
+        : this(null)
     {
-        _store = new RecordingStore(Path.Combine(_folder, "ticker.db"));
+    }
+
+    /// <param name="postgres">A PostgreSQL database's connection string; null: a SQLite file.</param>
+    protected RecordingStoreTests(string? postgres)
+    {
+        _store = postgres is null ? new RecordingStore(Path.Combine(_folder, "ticker.db")) : new RecordingStore(new PostgresEngine(postgres));
         var simulator = new MarketSimulator(new InstrumentCatalog(new TickerOptions().EffectiveInstruments), TimeSpan.FromMilliseconds(250), 3);
         // 15 quotes share each timestamp, so chunks of 4 or 7 end inside a tick.
         _recorded = [.. Enumerable.Range(0, 10).SelectMany(i => simulator.Tick(Start.AddMilliseconds(250 * i)))];
@@ -23,9 +30,13 @@ public sealed class RecordingStoreTests : IDisposable
         RecordingStore.Insert(connection, _recorded, ignoreDuplicates: false);
     }
 
-    public void Dispose() => TempFolder.Delete(_folder);
+    public void Dispose()
+    {
+        TempFolder.Delete(_folder);
+        GC.SuppressFinalize(this);
+    }
 
-    [Theory]
+    [SkippableTheory]
     [InlineData(1)]
     [InlineData(4)]
     [InlineData(1000)]
@@ -35,7 +46,7 @@ public sealed class RecordingStoreTests : IDisposable
         Assert.Equal(_recorded.Where(q => q.Symbol is "XOM" or "BP"), _store.Read(["XOM", "BP"], Start, Start.AddHours(1), chunkSize));
     }
 
-    [Fact]
+    [SkippableFact]
     public void ARangeIsInclusiveAtBothEnds()
     {
         var from = Start.AddMilliseconds(250);
@@ -44,7 +55,7 @@ public sealed class RecordingStoreTests : IDisposable
         Assert.Equal(_recorded.Where(q => q.Timestamp >= from && q.Timestamp <= to), _store.Read(null, from, to, 7));
     }
 
-    [Fact]
+    [SkippableFact]
     public void RetentionDeletesOnlyOlderQuotes()
     {
         using var connection = _store.OpenForWriting();
@@ -55,7 +66,7 @@ public sealed class RecordingStoreTests : IDisposable
         Assert.Equal(_recorded.Skip(30), _store.Read(null, DateTime.UnixEpoch, DateTime.MaxValue));
     }
 
-    [Fact]
+    [SkippableFact]
     public void LastSequencesAreEachSymbolsNewest()
     {
         using var connection = _store.OpenForWriting();
@@ -67,3 +78,5 @@ public sealed class RecordingStoreTests : IDisposable
         Assert.False(last.ContainsKey("NOPE"));
     }
 }
+
+public sealed class PostgresRecordingStoreTests(PostgresServer postgres) : RecordingStoreTests(postgres.CreateDatabase()), IClassFixture<PostgresServer>;

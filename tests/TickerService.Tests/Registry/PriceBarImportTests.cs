@@ -19,7 +19,7 @@ namespace TickerService.Tests.Registry;
 /// <c>format=bars</c> becomes a history-only instrument reachable by name everywhere a symbol is
 /// taken, survives a restart and retention. Real Kestrel, real SQLite, the real .NET client.
 /// </summary>
-public sealed class PriceBarImportTests : IDisposable
+public class PriceBarImportTests : IDisposable
 {
     public const string Key = "s3cret-admin-key";
     public const string SpxQuery = "format=bars&symbol=SPX&name=S%26P%20500";
@@ -27,12 +27,25 @@ public sealed class PriceBarImportTests : IDisposable
     private static readonly JsonSerializerOptions Web = new(JsonSerializerDefaults.Web);
 
     private readonly TempDatabase _database = new();
+    private readonly string? _postgres;
 
-    public void Dispose() => _database.Dispose();
+    public PriceBarImportTests()
+        : this(null)
+    {
+    }
+
+    /// <param name="postgres">A PostgreSQL database's connection string; null: the SQLite file.</param>
+    protected PriceBarImportTests(string? postgres) => _postgres = postgres;
+
+    public void Dispose()
+    {
+        _database.Dispose();
+        GC.SuppressFinalize(this);
+    }
 
     public static string Sp500 => File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "TestData", "sp500-2008.csv"));
 
-    [Fact]
+    [SkippableFact]
     public async Task ImportedBarsAreReachedByNameInHistoryExportReplayAndTheLatestQuote()
     {
         await using var server = Server();
@@ -68,7 +81,7 @@ public sealed class PriceBarImportTests : IDisposable
         Assert.Contains(await client.Connection.InvokeAsync<Instrument[]>("GetInstruments").WaitAsync(TickerServer.Timeout), i => i.Symbol == "SPX" && !i.Simulated);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task LiveCallsNameAHistoryOnlySymbolAndUnknownOnesBesideTheStarAreReported()
     {
         await using var server = Server();
@@ -88,7 +101,7 @@ public sealed class PriceBarImportTests : IDisposable
         Assert.NotEmpty(await client.SubscribeAsync("XOM"));
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ARestartKeepsTheHistoryOnlyInstrument()
     {
         await using (var server = Server())
@@ -110,7 +123,7 @@ public sealed class PriceBarImportTests : IDisposable
         Assert.Equal("sequence", older.GetProperty("field").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AFileNewestFirstImportsAsTheSameQuotes()
     {
         await using var server = Server();
@@ -125,7 +138,7 @@ public sealed class PriceBarImportTests : IDisposable
         Assert.Equal(forward, backward);
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task ASymbolColumnAndExtraColumnsAreRead()
     {
         await using var server = Server();
@@ -156,7 +169,7 @@ public sealed class PriceBarImportTests : IDisposable
         { "a bad volume", "date,open,high,low,close,volume\n2024-01-02,10,11,9,10,1.5\n", 2, "volume" },
     };
 
-    [Theory]
+    [SkippableTheory]
     [MemberData(nameof(Refusals))]
     public async Task EachRefusalNamesTheLineAndFieldAndWritesNothing(string why, string bars, int line, string field)
     {
@@ -171,7 +184,7 @@ public sealed class PriceBarImportTests : IDisposable
         Assert.DoesNotContain(await http.GetFromJsonAsync<Instrument[]>("/api/instruments", Web) ?? [], i => i.Symbol == "BAD");
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task AHistoryOnlyInstrumentIsCheckedAgainstItsOwnTick()
     {
         await using var server = Server();
@@ -190,7 +203,7 @@ public sealed class PriceBarImportTests : IDisposable
         Assert.Contains("is not a whole number of 0.25 ticks", await response.Content.ReadAsStringAsync());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task NoSymbolAnywhereIsRefused()
     {
         await using var server = Server();
@@ -200,7 +213,7 @@ public sealed class PriceBarImportTests : IDisposable
         Assert.Equal("symbol", problem.GetProperty("field").GetString());
     }
 
-    [Fact]
+    [SkippableFact]
     public async Task RetentionNeverDeletesImportedQuotes()
     {
         await using var server = Server();
@@ -221,11 +234,12 @@ public sealed class PriceBarImportTests : IDisposable
         recorder.Dispose();
     }
 
-    internal TickerServer Server() => new TickerServer(_database.Path).With("Ticker:AdminKey", Key);
+    internal TickerServer Server() => new TickerServer(_database.Path).With("Ticker:AdminKey", Key).WithPostgres(_postgres);
 
-    internal static async Task<JsonElement> ImportAsync(TickerServer server, string query, string body, HttpStatusCode expected)
+    internal static async Task<JsonElement> ImportAsync(TickerServer server, string query, string body, HttpStatusCode expected, TimeSpan? timeout = null)
     {
         using var http = server.Http();
+        http.Timeout = timeout ?? TickerServer.Timeout;
         using var content = new StringContent(body, Encoding.UTF8, "text/csv");
         content.Headers.Add(RecordingApi.AdminKeyHeader, Key);
         using var response = await http.PostAsync($"/api/recordings/import?{query}", content);
@@ -246,3 +260,5 @@ public sealed class PriceBarImportTests : IDisposable
         return quotes;
     }
 }
+
+public sealed class PostgresPriceBarImportTests(PostgresServer postgres) : PriceBarImportTests(postgres.CreateDatabase()), IClassFixture<PostgresServer>;

@@ -91,7 +91,7 @@ public sealed class RegistryTests(ITestOutputHelper output) : IDisposable
     }
 
     // Bars a random walk of whole cents, every step a trading instant (weekends not skipped: the import does not care).
-    private static string Bars(int count, DateTime start, TimeSpan step, bool dateOnly)
+    internal static string Bars(int count, DateTime start, TimeSpan step, bool dateOnly)
     {
         var random = new Random(7);
         var text = new StringBuilder("date,open,high,low,close,adjclose,volume\n", count * 70);

@@ -1,0 +1,58 @@
+using StackExchange.Redis;
+using TickerService.Market;
+using TickerService.Server.Recording;
+
+namespace TickerService.Server.Cluster;
+
+/// <summary>
+/// The shared recording's one writer: the leader records the quote bus, not its own feed, from the
+/// entry after the cursor committed with the last rows (<see cref="StreamCursor"/>), with XRANGE.
+/// A node that takes over continues from that cursor, so what was published while nobody led, or
+/// while the old leader died between its publish and its write, is recorded, and nothing twice.
+/// </summary>
+/// <remarks>
+/// Why the bus and a cursor, not each node writing with a unique key: one writer makes one write
+/// per tick for the cluster instead of one per node, and the cursor says exactly where recording
+/// stopped. The unique key (symbol, sequence) with ON CONFLICT DO NOTHING stays as a safety net.
+/// The stream is capped (<c>Ticker:Cluster:StreamLength</c>): a store unwritable for longer than
+/// the stream holds loses the entries trimmed meanwhile.
+/// </remarks>
+internal sealed class BusRecorder(BusConnections connections, ClusterKeys keys, ClusterState state) : ISharedRecording
+{
+    private const int Page = 500;
+
+    public bool Leading => state.IsLeader;
+
+    public (int Quotes, bool More) RecordNext(RecordingConnection connection)
+    {
+        var stream = (string)keys.Quotes!;
+        using var transaction = connection.BeginTransaction();
+        var (ms, seq) = StreamCursor.Lock(connection, stream);
+        StreamEntry[] entries;
+        try
+        {
+            // The smallest id after the cursor: XRANGE's start is inclusive.
+            entries = connections.Commands.GetDatabase().StreamRange(keys.Quotes, $"{ms}-{seq + 1}", "+", Page);
+        }
+        catch (Exception exception) when (exception is RedisException or TimeoutException)
+        {
+            throw new IOException($"The quote bus could not be read: {exception.Message}", exception);
+        }
+        if (entries.Length == 0)
+        {
+            return (0, false);
+        }
+        var quotes = new List<Quote>();
+        foreach (var entry in entries)
+        {
+            if (BusEntry.Read(entry) is { Quotes: { } batch })
+            {
+                quotes.AddRange(batch);
+            }
+        }
+        RecordingStore.InsertInTransaction(connection, quotes, ignoreDuplicates: true);
+        StreamCursor.Move(connection, stream, entries[^1].Id!);
+        transaction.Commit();
+        return (quotes.Count, entries.Length == Page);
+    }
+}

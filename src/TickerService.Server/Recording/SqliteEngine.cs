@@ -1,0 +1,175 @@
+using System.Data.Common;
+using Microsoft.Data.Sqlite;
+using SQLitePCL;
+using TickerService.Market;
+
+namespace TickerService.Server.Recording;
+
+/// <summary>
+/// The recording in one SQLite file in WAL mode, so readers (replays, exports) never block the
+/// recorder and a killed process leaves a database that opens cleanly (SQLite replays or discards
+/// the WAL on open). <c>synchronous=NORMAL</c> in WAL mode survives a killed process (not a power
+/// cut) and keeps a commit cheap.
+/// </summary>
+/// <remarks>
+/// A unique index on (symbol, ts, sequence) makes a one-symbol range a single index range and
+/// refuses a quote recorded twice; an index on ts serves all-symbol ranges; one on (symbol,
+/// sequence) finds a symbol's highest sequence at start without a scan (3.7 s for 3 million rows
+/// without it). Rows come back in (ts, rowid) order, rowid being insertion order.
+/// </remarks>
+public sealed class SqliteEngine(string path) : IRecordingEngine
+{
+    private const string Schema = $"""
+        CREATE TABLE IF NOT EXISTS quotes (
+            symbol TEXT NOT NULL,
+            ts INTEGER NOT NULL,
+            sequence INTEGER NOT NULL,
+            name TEXT NOT NULL,
+            last REAL NOT NULL,
+            change REAL NOT NULL,
+            change_percent REAL NOT NULL,
+            open REAL NOT NULL,
+            high REAL NOT NULL,
+            low REAL NOT NULL,
+            previous_close REAL NOT NULL,
+            volume INTEGER NOT NULL,
+            previous_volume INTEGER NOT NULL,
+            buy REAL NOT NULL,
+            sell REAL NOT NULL,
+            session TEXT NOT NULL,
+            imported INTEGER NOT NULL DEFAULT 0);
+        CREATE UNIQUE INDEX IF NOT EXISTS quotes_symbol_ts ON quotes (symbol, ts, sequence);
+        CREATE INDEX IF NOT EXISTS quotes_ts ON quotes (ts);
+        CREATE INDEX IF NOT EXISTS quotes_symbol_sequence ON quotes (symbol, sequence);
+        {RecordingStore.InstrumentsSchema}
+        """;
+
+    // Databases made before imports were marked: their rows are the recorder's (imported = 0).
+    private const string MarkImports = "ALTER TABLE quotes ADD COLUMN imported INTEGER NOT NULL DEFAULT 0";
+
+    public string Path { get; } = path;
+
+    public string Name => Path;
+
+    public bool Exists => File.Exists(Path);
+
+    public DbConnection OpenForReading()
+    {
+        var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadOnly));
+        connection.Open();
+        return connection;
+    }
+
+    public DbConnection OpenForWriting()
+    {
+        var directory = System.IO.Path.GetDirectoryName(Path);
+        if (!string.IsNullOrEmpty(directory))
+        {
+            Directory.CreateDirectory(directory);
+        }
+        var connection = new SqliteConnection(ConnectionString(SqliteOpenMode.ReadWriteCreate));
+        try
+        {
+            connection.Open();
+            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            Execute(connection, Schema);
+            if (!HasColumn(connection, "quotes", "imported"))
+            {
+                Execute(connection, MarkImports);
+            }
+            return connection;
+        }
+        catch
+        {
+            connection.Dispose();
+            throw;
+        }
+    }
+
+    /// <remarks>
+    /// One prepared statement, bound by index through SQLitePCL (the library under
+    /// Microsoft.Data.Sqlite): the ADO.NET command costs a data reader, boxed values and a
+    /// parameter walk per row, which measured at about half the rate (docs/benchmarks.md).
+    /// </remarks>
+    public void Insert(DbConnection connection, IEnumerable<Quote> quotes, bool ignoreDuplicates, bool imported)
+    {
+        var db = ((SqliteConnection)connection).Handle!;
+        var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({RecordingStore.Columns}, imported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, {(imported ? 1 : 0)})";
+        Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+        using (statement)
+        {
+            foreach (var q in quotes)
+            {
+                raw.sqlite3_bind_text(statement, 1, q.Symbol);
+                raw.sqlite3_bind_int64(statement, 2, RecordingStore.ToUnixMs(q.Timestamp));
+                raw.sqlite3_bind_int64(statement, 3, q.Sequence);
+                raw.sqlite3_bind_text(statement, 4, q.Name);
+                raw.sqlite3_bind_double(statement, 5, q.Last);
+                raw.sqlite3_bind_double(statement, 6, q.Change);
+                raw.sqlite3_bind_double(statement, 7, q.ChangePercent);
+                raw.sqlite3_bind_double(statement, 8, q.Open);
+                raw.sqlite3_bind_double(statement, 9, q.High);
+                raw.sqlite3_bind_double(statement, 10, q.Low);
+                raw.sqlite3_bind_double(statement, 11, q.PreviousClose);
+                raw.sqlite3_bind_int64(statement, 12, q.Volume);
+                raw.sqlite3_bind_int64(statement, 13, q.PreviousVolume);
+                raw.sqlite3_bind_double(statement, 14, q.Buy);
+                raw.sqlite3_bind_double(statement, 15, q.Sell);
+                raw.sqlite3_bind_text(statement, 16, q.Session);
+                var rc = raw.sqlite3_step(statement);
+                raw.sqlite3_reset(statement);
+                if (rc != raw.SQLITE_DONE)
+                {
+                    Check(rc, db);
+                }
+            }
+        }
+    }
+
+    // SQLITE_CONSTRAINT: the unique (symbol, ts, sequence) index.
+    public bool IsDuplicate(DbException exception) => exception is SqliteException { SqliteErrorCode: 19 };
+
+    // One process writes a file, and the importer lets one import run at a time.
+    public void LockImports(DbConnection connection)
+    {
+    }
+
+    public bool HasTable(DbConnection connection, string table)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = "SELECT COUNT(*) FROM sqlite_master WHERE type = 'table' AND name = @name";
+        command.Add("@name", table);
+        return (long)command.ExecuteScalar()! > 0;
+    }
+
+    private static void Check(int rc, sqlite3 db)
+    {
+        if (rc is not (raw.SQLITE_OK or raw.SQLITE_DONE or raw.SQLITE_ROW))
+        {
+            SqliteException.ThrowExceptionForRC(rc, db);
+        }
+    }
+
+    private string ConnectionString(SqliteOpenMode mode) => new SqliteConnectionStringBuilder
+    {
+        DataSource = Path,
+        Mode = mode,
+        Pooling = true,
+        DefaultTimeout = 5,
+    }.ToString();
+
+    private static void Execute(SqliteConnection connection, string sql)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = sql;
+        command.ExecuteNonQuery();
+    }
+
+    private static bool HasColumn(SqliteConnection connection, string table, string column)
+    {
+        using var command = connection.CreateCommand();
+        command.CommandText = $"SELECT COUNT(*) FROM pragma_table_info('{table}') WHERE name = @column";
+        command.Add("@column", column);
+        return (long)command.ExecuteScalar()! > 0;
+    }
+}
