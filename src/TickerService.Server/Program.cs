@@ -33,10 +33,12 @@ if (!app.ConfigurationIsValid())
     return StartupExtensions.ConfigurationError;
 }
 
-app.UseRefusalWhileStopping();
 app.UseTickerSecurity();
-app.UseWidget();
+// CORS before the refusal while stopping, so a page on another origin reads that 503 and its
+// Retry-After instead of a CORS failure.
 app.UseCors();
+app.UseRefusalWhileStopping();
+app.UseWidget();
 app.MapQuoteHub();
 app.MapPlainStreams();
 app.MapQuoteApi();
