@@ -262,6 +262,35 @@ public sealed class RecordingStore(IRecordingEngine engine)
         return result;
     }
 
+    /// <summary>
+    /// Every symbol with recorded quotes, in order; none when nothing is recorded yet. One index
+    /// probe per symbol (a recursive skip over the (symbol, ...) index), not a scan of the rows.
+    /// </summary>
+    public List<string> ReadRecordedSymbols()
+    {
+        using var connection = OpenForReading();
+        if (connection is null || !engine.HasTable(connection.Db, "quotes"))
+        {
+            return [];
+        }
+        using var command = connection.CreateCommand();
+        command.CommandText = """
+            WITH RECURSIVE recorded(symbol) AS (
+              SELECT MIN(symbol) FROM quotes
+              UNION ALL
+              SELECT (SELECT MIN(q.symbol) FROM quotes q WHERE q.symbol > recorded.symbol) FROM recorded WHERE recorded.symbol IS NOT NULL
+            )
+            SELECT symbol FROM recorded WHERE symbol IS NOT NULL
+            """;
+        using var reader = command.ExecuteReader();
+        var symbols = new List<string>();
+        while (reader.Read())
+        {
+            symbols.Add(reader.GetString(0));
+        }
+        return symbols;
+    }
+
     /// <summary>Adds instruments in the connection's open transaction (an import's, beside its quotes).</summary>
     public static void InsertInstruments(RecordingConnection connection, IEnumerable<InstrumentOptions> instruments)
     {

@@ -25,7 +25,7 @@ public sealed class InstrumentRegistry
     public InstrumentRegistry(InstrumentCatalog catalog, RecordingStore store)
     {
         _catalog = catalog;
-        _snapshot = Build(catalog, store.ReadInstruments());
+        _snapshot = Build(catalog, [.. store.ReadInstruments(), .. RecordedWithoutEntry(catalog, store)]);
         catalog.RecognizeHistoryOnly(IsHistoryOnly);
     }
 
@@ -84,6 +84,22 @@ public sealed class InstrumentRegistry
         }
         var current = Volatile.Read(ref _snapshot);
         Volatile.Write(ref _snapshot, Build(_catalog, [.. current.HistoryOnly.Values, .. instruments]));
+    }
+
+    // Symbols recorded before the instruments table existed (imports of earlier versions), or
+    // configured once and since removed: their history stays reachable as history-only
+    // instruments, named as their newest quote, no currency, priced in the default tick (what an
+    // import registers for a symbol nobody knows). Derived at each start, nothing written.
+    private static IEnumerable<InstrumentOptions> RecordedWithoutEntry(InstrumentCatalog catalog, RecordingStore store)
+    {
+        var registered = store.ReadInstruments().Select(i => i.Symbol).ToHashSet(StringComparer.Ordinal);
+        foreach (var symbol in store.ReadRecordedSymbols())
+        {
+            if (!catalog.TryGetIndex(symbol, out _) && !registered.Contains(symbol) && Symbols.IsWellFormed(symbol))
+            {
+                yield return new InstrumentOptions { Symbol = symbol, Name = store.Latest(symbol)?.Name ?? symbol, Currency = "", TickSize = QuoteInvariants.DefaultTickSize };
+            }
+        }
     }
 
     private static Snapshot Build(InstrumentCatalog catalog, IEnumerable<InstrumentOptions> recorded)

@@ -40,6 +40,28 @@ public sealed class RegistryTests(ITestOutputHelper output) : IDisposable
     }
 
     [Fact]
+    public async Task ASymbolRecordedWithoutAnInstrumentEntryIsAHistoryOnlyInstrumentAfterAStart()
+    {
+        // Quotes of a symbol the configuration does not name, written before the instruments table
+        // existed (an earlier version's import), or by a feed that quoted it once.
+        var simulator = new MarketSimulator(new InstrumentCatalog([new InstrumentOptions { Symbol = "OLDCO", Name = "Old Company", StartPrice = 12.5m }]), TimeSpan.FromSeconds(1), 3);
+        var start = new DateTime(2026, 11, 2, 15, 0, 0, DateTimeKind.Utc);
+        var recorded = Enumerable.Range(0, 3).Select(i => simulator.Tick(start.AddSeconds(i)).Single()).ToArray();
+        using (var connection = new RecordingStore(_database.Path).OpenForWriting())
+        {
+            RecordingStore.Insert(connection, recorded, ignoreDuplicates: false);
+        }
+
+        await using var server = new TickerServer(_database.Path).With("Ticker:Recording:Retention", "00:00:00");
+        using var http = server.Http();
+
+        var instrument = Assert.Single((await http.GetFromJsonAsync<Instrument[]>("/api/instruments", Web))!, i => i.Symbol == "OLDCO");
+        Assert.Equal(("Old Company", false, 0.01), (instrument.Name, instrument.Simulated, instrument.TickSize));
+        var history = await http.GetFromJsonAsync<Quote[]>($"/api/quotes/OLDCO/history?from={start:O}&to={start.AddMinutes(1):O}", Web);
+        Assert.Equal(recorded.Select(q => q.Sequence), history!.Select(q => q.Sequence));
+    }
+
+    [Fact]
     public void ADatabaseFromBeforeImportsWereMarkedOpensAndItsRowsAreTheRecorders()
     {
         // The schema as issue 9 left it: no imported column, no instruments table.
