@@ -27,7 +27,7 @@ public class RecorderBenchmarks
     private InstrumentCatalog _catalog = null!;
     private string _folder = null!;
     private RecordingStore _store = null!;
-    private SqliteConnection _connection = null!;
+    private RecordingConnection _connection = null!;
     private QuoteRecorder _recorder = null!;
 
     /// <summary>Quotes per transaction: 1,000 is 15 instruments over 17 s of 250 ms ticks, or a busy feed's 250 ms.</summary>
