@@ -93,7 +93,7 @@ public sealed class QuoteResumer(
         }
 
         // Oldest first across symbols; beyond the limit the oldest are kept and the rest is a gap.
-        quotes.Sort((a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : string.CompareOrdinal(a.Symbol, b.Symbol));
+        quotes.Sort(OldestFirst);
         if (quotes.Count > Limits.MaxResumeQuotes)
         {
             quotes.RemoveRange(Limits.MaxResumeQuotes, quotes.Count - Limits.MaxResumeQuotes);
@@ -125,6 +125,13 @@ public sealed class QuoteResumer(
         }
         return new ResumeResult([.. quotes], complete);
     }
+
+    // Timestamps carry whole milliseconds, so two ticks can share one: the sequence breaks the tie.
+    // (Sort is not stable; tied on timestamp and symbol alone, a symbol's quotes came back out of order.)
+    private static int OldestFirst(Quote a, Quote b) =>
+        a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp)
+        : a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence)
+        : string.CompareOrdinal(a.Symbol, b.Symbol);
 
     // Flush gate held: the recording and the unflushed quotes together, per symbol, by sequence, one past the limit at most.
     private Dictionary<string, List<Quote>> Missed(Dictionary<string, long> after, IReadOnlyList<Quote> unflushed)
