@@ -69,21 +69,34 @@ public sealed class QuoteResumer(
             foreach (var index in symbols.Indices())
             {
                 var symbol = catalog.Options[index].Symbol;
-                if (after.TryGetValue(symbol, out var last))
+                var resumes = after.TryGetValue(symbol, out var last);
+                var newest = cache.Get(index);
+                if (resumes && newest is not null && newest.Sequence < last)
+                {
+                    // The client has seen sequences this server never made: they came from another
+                    // recording (a server restarted on a fresh file). Nothing to resume from; its
+                    // latest quote, as for a symbol without "after", and not complete: the client
+                    // must drop what it knew of this symbol's sequence, or it would wait for
+                    // sequence last + 1 for ever.
+                    quotes.Add(newest);
+                    floor[symbol] = newest.Sequence;
+                    complete = false;
+                }
+                else if (resumes)
                 {
                     var own = missed.GetValueOrDefault(symbol) ?? [];
                     // Without a recording nothing published meanwhile can be given back.
-                    if (!recorder.Enabled && cache.Get(index) is { } newest && newest.Sequence > last)
+                    if (!recorder.Enabled && newest is not null && newest.Sequence > last)
                     {
                         complete = false;
                     }
                     quotes.AddRange(own);
                     floor[symbol] = own.Count > 0 ? own[^1].Sequence : last;
                 }
-                else if (cache.Get(index) is { } latest)
+                else if (newest is not null)
                 {
-                    quotes.Add(latest);
-                    floor[symbol] = latest.Sequence;
+                    quotes.Add(newest);
+                    floor[symbol] = newest.Sequence;
                 }
             }
         }

@@ -70,6 +70,20 @@ public sealed class ResumeTests : IAsyncLifetime
     }
 
     [Fact]
+    public async Task AClientAheadOfTheServersSequencesGetsTheLatestQuoteAndNotComplete()
+    {
+        // What a client of a server that restarted on a fresh recording asks: sequences it never made.
+        var latest = _server.Market.Tick().Single(q => q.Symbol == "XOM").Sequence;
+        await using var client = await _server.ConnectAsync();
+
+        var result = await client.Connection.InvokeAsync<ResumeResult>(
+            "Resume", new ResumeRequest { Symbols = ["XOM"], After = new() { ["XOM"] = latest + 100 } }).WaitAsync(TickerServer.Timeout);
+
+        Assert.False(result.Complete);
+        Assert.Equal([latest], result.Quotes.Select(q => q.Sequence));
+    }
+
+    [Fact]
     public async Task AGapLongerThanMaxResumeQuotesIsCutToTheOldestAndNotComplete()
     {
         await using var server = new TickerServer().With("Ticker:Limits:MaxResumeQuotes", "2");
