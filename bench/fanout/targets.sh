@@ -28,14 +28,15 @@ feed() {
 ulimit -n "$(ulimit -Hn)"
 
 # start_target TARGET URL LOG: starts the server in the background; its pid in SERVER_PID.
-#   hub (the service), hub-stream (the same, loaded through StreamQuotes), hub-idle (the service
+#   hub (the service), hub-stream (the same, loaded through StreamQuotes), ws (the same, loaded
+#   through the plain WebSocket /ws), hub-idle (the service
 #   with a Manual feed: nothing ticks), floor (raw WebSocket floor), piped (the floor sending the
 #   way SignalR's WebSocket transport does), stream (classic per-client stream baseline)
 start_target() {
   local target=$1 url=$2 log=$3 server
   feed
   case $target in
-    hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
+    hub|hub-stream|ws) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
     hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
     floor|piped|stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode "$target" "${FEED[@]}") ;;
     *) echo "unknown target $target" >&2; return 2 ;;
