@@ -36,7 +36,10 @@ start_target() {
   local target=$1 url=$2 log=$3 server
   feed
   case $target in
-    hub|hub-stream|ws) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
+    hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
+    # /ws counts against the per-address request limit (Ticker:Limits:RequestsPerMinute, 600),
+    # and every generated client comes from 127.0.0.1.
+    ws) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Limits:RequestsPerMinute=1000000) ;;
     hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
     floor|piped|stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode "$target" "${FEED[@]}") ;;
     *) echo "unknown target $target" >&2; return 2 ;;
