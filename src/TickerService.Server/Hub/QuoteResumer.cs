@@ -13,7 +13,9 @@ namespace TickerService.Server.Hub;
 /// unflushed quotes under its flush gate. The recorder is a feed consumer registered before the
 /// broadcaster, so a quote the fan-out sent before the subscription took effect was already
 /// queued for the recording: recorded or held, every quote is one or the other. No repeat: held
-/// quotes at or below the last sequence returned for their symbol are dropped.
+/// quotes at or below the last sequence returned for their symbol are dropped, and so are live
+/// ones (the outbox filters them after <see cref="ConnectionOutbox.Release"/>): the fan-out runs
+/// behind the feed, so a quote read from the recorder's queue may reach the outbox only later.
 /// </summary>
 public sealed class QuoteResumer(
     InstrumentCatalog catalog,
@@ -99,23 +101,26 @@ public sealed class QuoteResumer(
                     floor[symbol] = newest.Sequence;
                 }
             }
+
+            // Oldest first across symbols; beyond the limit the oldest are kept and the rest is a gap.
+            quotes.Sort(OldestFirst);
+            if (quotes.Count > Limits.MaxResumeQuotes)
+            {
+                quotes.RemoveRange(Limits.MaxResumeQuotes, quotes.Count - Limits.MaxResumeQuotes);
+                complete = false;
+            }
+            foreach (var quote in quotes)
+            {
+                floor[quote.Symbol] = Math.Max(floor.GetValueOrDefault(quote.Symbol, long.MinValue), quote.Sequence);
+            }
         }
         finally
         {
-            held = outbox.Release();
+            // The fan-out runs behind the feed: a quote read above from the recorder's queue may
+            // not have been fanned out yet, and would then come live too. The outbox drops those.
+            held = outbox.Release(floor);
         }
 
-        // Oldest first across symbols; beyond the limit the oldest are kept and the rest is a gap.
-        quotes.Sort(OldestFirst);
-        if (quotes.Count > Limits.MaxResumeQuotes)
-        {
-            quotes.RemoveRange(Limits.MaxResumeQuotes, quotes.Count - Limits.MaxResumeQuotes);
-            complete = false;
-        }
-        foreach (var quote in quotes)
-        {
-            floor[quote.Symbol] = Math.Max(floor.GetValueOrDefault(quote.Symbol, long.MinValue), quote.Sequence);
-        }
         foreach (var quote in held)
         {
             if (quote.Sequence > floor.GetValueOrDefault(quote.Symbol, long.MinValue))
