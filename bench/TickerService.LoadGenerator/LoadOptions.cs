@@ -19,7 +19,8 @@ public sealed class LoadOptions
           --mode M               subscribe: invoke Subscribe, read `quotes` messages;
                                  stream: invoke the StreamQuotes stream, read its items (subscribe)
           --client C             raw: ClientWebSocket speaking SignalR JSON by hand (default);
-                                 signalr: Microsoft.AspNetCore.SignalR.Client, SkipNegotiation + WebSockets
+                                 signalr: Microsoft.AspNetCore.SignalR.Client, SkipNegotiation + WebSockets;
+                                 ws: the plain WebSocket /ws (SPEC 10), JSON text frames (subscribe mode only)
           --warmup S             seconds before the window (5)
           --duration S           seconds in the window (20)
           --stuck-percent P      percent of clients that stop reading when the window opens (0; raw only)
@@ -107,9 +108,13 @@ public sealed class LoadOptions
         {
             throw new ArgumentException($"Unknown option(s): {string.Join(", ", values.Keys.Select(k => "--" + k))}.");
         }
-        if (options.Mode is not ("subscribe" or "stream") || options.Client is not ("raw" or "signalr"))
+        if (options.Mode is not ("subscribe" or "stream") || options.Client is not ("raw" or "signalr" or "ws"))
         {
-            throw new ArgumentException("--mode is subscribe or stream; --client is raw or signalr.");
+            throw new ArgumentException("--mode is subscribe or stream; --client is raw, signalr or ws.");
+        }
+        if (options.Client == "ws" && options.Mode != "subscribe")
+        {
+            throw new ArgumentException("--client ws subscribes: /ws has no stream mode.");
         }
         if (options.Shape is not ("diverse" or "identical") || options.Portfolio < 0)
         {

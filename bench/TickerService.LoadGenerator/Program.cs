@@ -49,6 +49,7 @@ var rssBeforeConnect = options.Pid is { } p0 ? ProcessProbe.Memory(p0).Rss : 0;
 Console.Error.WriteLine($"{options.Label}: connecting {options.Clients} {options.Client} clients ({options.Mode}) to {options.Url} ...");
 var raw = new List<RawClient>();
 var signalr = new List<SignalRClient>();
+var plain = new List<PlainClient>();
 var receiving = new List<Task>();
 var connectClock = Stopwatch.StartNew();
 using (var gate = new SemaphoreSlim(options.ConnectParallel))
@@ -74,6 +75,18 @@ using (var gate = new SemaphoreSlim(options.ConnectParallel))
                         Count(symbols);
                     }
                     raw.Add(client);
+                    receiving.Add(Task.Run(() => client.ReceiveLoopAsync(stopping.Token)));
+                }
+            }
+            else if (options.Client == "ws")
+            {
+                var client = new PlainClient(stats, table);
+                var symbols = options.SymbolsOf(index, table.Symbols);
+                await client.ConnectAsync(options.Url, symbols, timeout.Token);
+                lock (raw)
+                {
+                    Count(symbols);
+                    plain.Add(client);
                     receiving.Add(Task.Run(() => client.ReceiveLoopAsync(stopping.Token)));
                 }
             }
@@ -103,7 +116,7 @@ using (var gate = new SemaphoreSlim(options.ConnectParallel))
     });
     await Task.WhenAll(connects);
 }
-var connected = raw.Count + signalr.Count;
+var connected = raw.Count + signalr.Count + plain.Count;
 var connectSeconds = connectClock.Elapsed.TotalSeconds;
 Console.Error.WriteLine($"{connected} connected in {connectSeconds:F1} s, {stats.ConnectErrors} failed");
 
@@ -185,7 +198,7 @@ var deliveredInWindow = stats.DeliveredBetween([.. table.Symbols.Select(s => seq
 stopping.Cancel();
 await sampling;
 await pinging;
-await Task.WhenAll(raw.Select(c => c.CloseAsync()).Concat(signalr.Select(c => c.CloseAsync())));
+await Task.WhenAll(raw.Select(c => c.CloseAsync()).Concat(signalr.Select(c => c.CloseAsync())).Concat(plain.Select(c => c.CloseAsync())));
 await Task.WhenAll(receiving);
 
 // Report.

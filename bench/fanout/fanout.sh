@@ -2,11 +2,11 @@
 # The fan-out benchmark (docs/benchmarks.md, "Fan-out"). Loopback only; every run is bounded in
 # clients and time. Usage:
 #   bench/fanout/fanout.sh one TARGET CLIENTS [generator options]   one run; TARGET is
-#        hub (the service, subscribe), floor (raw WebSocket floor), piped (the floor sending the
+#        hub (the service, subscribe), ws (the service through the plain WebSocket /ws), floor (raw WebSocket floor), piped (the floor sending the
 #        way SignalR's WebSocket transport does), stream (classic per-client
 #        stream baseline), hub-stream (the service's own StreamQuotes) or hub-idle (the service
 #        with a Manual feed: nothing ticks, connections sit idle)
-#   bench/fanout/fanout.sh a | b | c | d    the scenarios; results appended to bench/fanout/results/
+#   bench/fanout/fanout.sh a | b | c | d | plain    the scenarios (plain: /ws beside the hub and the floor); results appended to bench/fanout/results/
 #   bench/fanout/fanout.sh portfolios     identical vs diverse portfolios (5 symbols a client) at 500
 #        and 5,000 instruments, alternated in one run; with BEFORE=path/to/TickerService.Server.dll
 #        an older build runs beside the current one; EVERY_TICK=1: every instrument quotes on
@@ -37,6 +37,7 @@ one() {
   local target=$1 clients=$2; shift 2
   local url=http://127.0.0.1:$PORT mode=subscribe
   [[ $target == *stream ]] && mode=stream
+  [[ $target == ws ]] && set -- --client ws "$@"
   build
   start_target "$target" "$url" "/tmp/fanout-$target-$PORT.log" || return
   local pid=$SERVER_PID
@@ -66,6 +67,15 @@ case ${1:-} in
     # The 10,000 are held for 40 s: past SignalR's 30 s client timeout and two keep-alive rounds.
     WARMUP=0 DURATION=5 one hub-idle 2000 --connect-parallel 32 --json-out "$RESULTS/scenario-c.jsonl"
     WARMUP=0 DURATION=40 one hub-idle 10000 --connect-parallel 32 --json-out "$RESULTS/scenario-c.jsonl" ;;
+  plain)
+    # The plain WebSocket /ws beside the hub and the raw floor, alternated at each client count.
+    for clients in ${PLAIN_CLIENTS:-1000}; do
+      for round in $(seq "${ROUNDS:-1}"); do
+        for target in floor hub ws; do
+          one "$target" "$clients" --json-out "$RESULTS/scenario-plain.jsonl"
+        done
+      done
+    done ;;
   d)
     # Where the hub's CPU over the floor goes: the floor, the floor with SignalR's transport hop, the hub.
     for target in floor piped hub; do

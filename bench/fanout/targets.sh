@@ -28,7 +28,8 @@ feed() {
 ulimit -n "$(ulimit -Hn)"
 
 # start_target TARGET URL LOG: starts the server in the background; its pid in SERVER_PID.
-#   hub (the service), hub-stream (the same, loaded through StreamQuotes), hub-idle (the service
+#   hub (the service), hub-stream (the same, loaded through StreamQuotes), ws (the same, loaded
+#   through the plain WebSocket /ws), hub-idle (the service
 #   with a Manual feed: nothing ticks), floor (raw WebSocket floor), piped (the floor sending the
 #   way SignalR's WebSocket transport does), stream (classic per-client stream baseline)
 start_target() {
@@ -36,6 +37,9 @@ start_target() {
   feed
   case $target in
     hub|hub-stream) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}") ;;
+    # /ws counts against the per-address request limit (Ticker:Limits:RequestsPerMinute, 600),
+    # and every generated client comes from 127.0.0.1.
+    ws) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Limits:RequestsPerMinute=1000000) ;;
     hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
     floor|piped|stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode "$target" "${FEED[@]}") ;;
     *) echo "unknown target $target" >&2; return 2 ;;

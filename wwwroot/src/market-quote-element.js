@@ -168,6 +168,13 @@ export class MarketQuoteElement extends TickerElement {
     this.#checkAlerts(quote);
   }
 
+  /** A reconnect could not be resumed: the session is fetched again rather than drawn straight across the gap. */
+  onResync(symbols) {
+    if (symbols.includes(this.symbol)) {
+      this.#askSession();
+    }
+  }
+
   // The session so far, once per symbol shown (never per tick); live quotes are added as they come.
   async #askSession() {
     const asked = ++this.#sessionAsked;

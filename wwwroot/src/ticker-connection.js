@@ -7,9 +7,13 @@
 //   onInstruments()         the instrument list arrived (after every connect): re-resolve symbols
 //   onConnectionState()     state or market changed: read connection.state and connection.market
 //   onReplayEnded(error)    the member's replay played to its end (error null) or failed (a message)
+//   onResync(symbols)       a reconnect could not be resumed for these symbols (the gap was too long, or
+//                           the server started over): redraw from the latest quote, e.g. refetch a sparkline
 //   staleAfter              (a property) ms without updates before prices count as stale
 // onConnectionState also follows connection.feed, the server's feed (hub GetFeed / feed message).
-// Later protocol messages (resume after a reconnect) plug in as further calls here.
+// After a reconnect (the client's own, or a new connection to a restarted server) the connection
+// resumes (hub Resume, SPEC 11) after the last sequence it handed out per symbol, so members get
+// the quotes they missed, in order, through onQuote as if they had never been away.
 import { HubConnectionBuilder, HubConnectionState, LogLevel } from "@microsoft/signalr";
 import { ReplayStream } from "./replay.js";
 
@@ -44,7 +48,9 @@ export class TickerConnection {
   #replays = new Map(); // element -> ReplayStream
   #onServer = new Set(); // symbols this connection is subscribed to on the server
   #latest = new Map(); // symbol -> newest quote
-  #seen = new Map(); // symbol -> highest sequence on this connection (reset on reconnect)
+  #seen = new Map(); // symbol -> highest sequence handed to the members (kept across reconnects)
+  #resumeAfter = new Map(); // symbol -> #seen when the connection (re)connected, for its first subscribe
+  #buffered = null; // live batches that came while a resume was answered; after it, in order
   #instruments = new Map();
   #state = "connecting";
   #market = "open";
@@ -66,7 +72,7 @@ export class TickerConnection {
       .withAutomaticReconnect({ nextRetryDelayInMilliseconds: context => backoff(context.previousRetryCount) })
       .configureLogging(LogLevel.None)
       .build();
-    this.#hub.on("quotes", quotes => this.#receive(quotes));
+    this.#hub.on("quotes", quotes => (this.#buffered ? this.#buffered.push(quotes) : this.#receive(quotes)));
     this.#hub.on("session", session => this.#setMarket(session.state));
     this.#hub.on("feed", feed => this.#setFeed(feed));
     this.#hub.onreconnecting(() => this.#lost());
@@ -220,9 +226,10 @@ export class TickerConnection {
       for (const instrument of instruments) {
         this.#instruments.set(instrument.symbol, instrument);
       }
-      // A new connection (a restarted server, even) starts its own sequences: the snapshot decides.
+      // Resume after what was shown; the server says when it cannot (and a restarted server that
+      // started its sequences over is then taken as it is: see #resume).
       this.#onServer.clear();
-      this.#seen.clear();
+      this.#resumeAfter = new Map(this.#seen);
       this.#lastMessageAt = Date.now();
       for (const element of this.#members.keys()) {
         element.onInstruments();
@@ -267,6 +274,11 @@ export class TickerConnection {
     }
     const add = [...wanted].filter(symbol => !this.#onServer.has(symbol));
     const remove = [...this.#onServer].filter(symbol => !wanted.has(symbol));
+    // Only the first subscribe after a connect resumes: a symbol joined later starts from its snapshot.
+    const resume = add.filter(symbol => this.#resumeAfter.has(symbol));
+    const after = Object.fromEntries(resume.map(symbol => [symbol, this.#resumeAfter.get(symbol)]));
+    const subscribe = add.filter(symbol => !this.#resumeAfter.has(symbol));
+    this.#resumeAfter.clear();
     add.forEach(symbol => this.#onServer.add(symbol));
     remove.forEach(symbol => {
       this.#onServer.delete(symbol);
@@ -276,11 +288,50 @@ export class TickerConnection {
       if (remove.length > 0) {
         await this.#hub.invoke("Unsubscribe", remove);
       }
-      if (add.length > 0) {
-        this.#receive(await this.#hub.invoke("Subscribe", add));
+      if (subscribe.length > 0) {
+        this.#receive(await this.#hub.invoke("Subscribe", subscribe));
+      }
+      if (resume.length > 0) {
+        await this.#resume(resume, after);
       }
     } catch {
       add.forEach(symbol => this.#onServer.delete(symbol)); // retried at the next connect
+    }
+  }
+
+  // Subscribes with Resume: the quotes missed since `after`, oldest first, then the live ones that
+  // came meanwhile (they may overtake the answer), each sequence once. When the server could not
+  // fill the gap, what Subscribe gives instead: the latest quote, and members redraw (onResync).
+  async #resume(symbols, after) {
+    this.#buffered = [];
+    try {
+      let result = null;
+      try {
+        result = await this.#hub.invoke("Resume", { symbols, after });
+      } catch (error) {
+        if (this.#hub.state !== HubConnectionState.Connected) {
+          throw error;
+        }
+        // A server from before Resume: subscribe as before.
+      }
+      if (result?.complete) {
+        this.#receive(result.quotes);
+        return;
+      }
+      // The gap is too long, the recording is gone, or the server started its sequences over
+      // (a fresh recording): the snapshot decides, as on a first connect.
+      symbols.forEach(symbol => this.#seen.delete(symbol));
+      this.#receive(await this.#hub.invoke("Subscribe", symbols));
+      for (const [element, wanted] of this.#members) {
+        const shown = symbols.filter(symbol => wanted.has(symbol) || wanted.has("*"));
+        if (shown.length > 0) {
+          element.onResync?.(shown);
+        }
+      }
+    } finally {
+      const buffered = this.#buffered;
+      this.#buffered = null;
+      buffered.forEach(quotes => this.#receive(quotes));
     }
   }
 

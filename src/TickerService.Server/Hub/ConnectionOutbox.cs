@@ -17,6 +17,7 @@ internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFo
     private LatestQuoteBuffer? _backlog;
     private SessionEvent? _pendingSession;
     private List<Quote>? _held;
+    private Dictionary<string, long>? _returned;
     private bool _writing;
     private long _lastTick;
     private SymbolSet _symbols = SymbolSet.Empty(catalog.Count);
@@ -70,12 +71,23 @@ internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFo
                 }
                 return;
             }
-            if (_writing)
+            if (_returned is not null && Unreturned(batch, positions) is { } fresh)
+            {
+                // Some of the tick was returned by a resume: the rest goes in a message of its own.
+                Conflate(batch, fresh);
+                if (_writing)
+                {
+                    return;
+                }
+                _writing = true;
+                ownMessage = true;
+            }
+            else if (_writing)
             {
                 Conflate(batch, positions);
                 return;
             }
-            if (message.For(format).IsEmpty)
+            else if (message.For(format).IsEmpty)
             {
                 // It joined its group after the group's message was built without its format.
                 Conflate(batch, positions);
@@ -100,13 +112,18 @@ internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFo
         }
     }
 
-    /// <summary>Ends a <see cref="Hold"/>: the quotes kept meanwhile, in the order published; later ones go out live.</summary>
-    public List<Quote> Release()
+    /// <summary>
+    /// Ends a <see cref="Hold"/>: the quotes kept meanwhile, in the order published; later ones go
+    /// out live, except those at or below <paramref name="returned"/> (per symbol, what the resume
+    /// already returned from the recording: the fan-out may reach them only now).
+    /// </summary>
+    public List<Quote> Release(IReadOnlyDictionary<string, long> returned)
     {
         lock (_gate)
         {
             var held = _held ?? [];
             _held = null;
+            _returned = returned.Count > 0 ? new Dictionary<string, long>(returned, StringComparer.Ordinal) : null;
             return held;
         }
     }
@@ -155,6 +172,30 @@ internal abstract class ConnectionOutbox(WireFormat format, IReadOnlyList<WireFo
             return;
         }
         _ = DrainAfterAsync(write);
+    }
+
+    // Gate held. Null when none of the tick was returned by the resume (the shared message serves);
+    // otherwise the positions of the quotes that were not. A symbol leaves the filter at its first newer quote.
+    private int[]? Unreturned(Quote[] batch, ReadOnlySpan<int> positions)
+    {
+        var filter = _returned!;
+        List<int>? fresh = null;
+        for (var i = 0; i < positions.Length; i++)
+        {
+            var quote = batch[positions[i]];
+            if (filter.TryGetValue(quote.Symbol, out var returned) && quote.Sequence <= returned)
+            {
+                fresh ??= [.. positions[..i].ToArray()];
+                continue;
+            }
+            filter.Remove(quote.Symbol);
+            fresh?.Add(positions[i]);
+        }
+        if (filter.Count == 0)
+        {
+            _returned = null;
+        }
+        return fresh?.ToArray();
     }
 
     // Gate held.

@@ -13,7 +13,9 @@ namespace TickerService.Server.Hub;
 /// unflushed quotes under its flush gate. The recorder is a feed consumer registered before the
 /// broadcaster, so a quote the fan-out sent before the subscription took effect was already
 /// queued for the recording: recorded or held, every quote is one or the other. No repeat: held
-/// quotes at or below the last sequence returned for their symbol are dropped.
+/// quotes at or below the last sequence returned for their symbol are dropped, and so are live
+/// ones (the outbox filters them after <see cref="ConnectionOutbox.Release"/>): the fan-out runs
+/// behind the feed, so a quote read from the recorder's queue may reach the outbox only later.
 /// </summary>
 public sealed class QuoteResumer(
     InstrumentCatalog catalog,
@@ -69,40 +71,56 @@ public sealed class QuoteResumer(
             foreach (var index in symbols.Indices())
             {
                 var symbol = catalog.Options[index].Symbol;
-                if (after.TryGetValue(symbol, out var last))
+                var resumes = after.TryGetValue(symbol, out var last);
+                var newest = cache.Get(index);
+                if (resumes && newest is not null && newest.Sequence < last)
+                {
+                    // The client has seen sequences this server never made: they came from another
+                    // recording (a server restarted on a fresh file). Nothing to resume from; its
+                    // latest quote, as for a symbol without "after", and not complete: the client
+                    // must drop what it knew of this symbol's sequence, or it would wait for
+                    // sequence last + 1 for ever.
+                    quotes.Add(newest);
+                    floor[symbol] = newest.Sequence;
+                    complete = false;
+                }
+                else if (resumes)
                 {
                     var own = missed.GetValueOrDefault(symbol) ?? [];
                     // Without a recording nothing published meanwhile can be given back.
-                    if (!recorder.Enabled && cache.Get(index) is { } newest && newest.Sequence > last)
+                    if (!recorder.Enabled && newest is not null && newest.Sequence > last)
                     {
                         complete = false;
                     }
                     quotes.AddRange(own);
                     floor[symbol] = own.Count > 0 ? own[^1].Sequence : last;
                 }
-                else if (cache.Get(index) is { } latest)
+                else if (newest is not null)
                 {
-                    quotes.Add(latest);
-                    floor[symbol] = latest.Sequence;
+                    quotes.Add(newest);
+                    floor[symbol] = newest.Sequence;
                 }
+            }
+
+            // Oldest first across symbols; beyond the limit the oldest are kept and the rest is a gap.
+            quotes.Sort(OldestFirst);
+            if (quotes.Count > Limits.MaxResumeQuotes)
+            {
+                quotes.RemoveRange(Limits.MaxResumeQuotes, quotes.Count - Limits.MaxResumeQuotes);
+                complete = false;
+            }
+            foreach (var quote in quotes)
+            {
+                floor[quote.Symbol] = Math.Max(floor.GetValueOrDefault(quote.Symbol, long.MinValue), quote.Sequence);
             }
         }
         finally
         {
-            held = outbox.Release();
+            // The fan-out runs behind the feed: a quote read above from the recorder's queue may
+            // not have been fanned out yet, and would then come live too. The outbox drops those.
+            held = outbox.Release(floor);
         }
 
-        // Oldest first across symbols; beyond the limit the oldest are kept and the rest is a gap.
-        quotes.Sort((a, b) => a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp) : string.CompareOrdinal(a.Symbol, b.Symbol));
-        if (quotes.Count > Limits.MaxResumeQuotes)
-        {
-            quotes.RemoveRange(Limits.MaxResumeQuotes, quotes.Count - Limits.MaxResumeQuotes);
-            complete = false;
-        }
-        foreach (var quote in quotes)
-        {
-            floor[quote.Symbol] = Math.Max(floor.GetValueOrDefault(quote.Symbol, long.MinValue), quote.Sequence);
-        }
         foreach (var quote in held)
         {
             if (quote.Sequence > floor.GetValueOrDefault(quote.Symbol, long.MinValue))
@@ -125,6 +143,13 @@ public sealed class QuoteResumer(
         }
         return new ResumeResult([.. quotes], complete);
     }
+
+    // Timestamps carry whole milliseconds, so two ticks can share one: the sequence breaks the tie.
+    // (Sort is not stable; tied on timestamp and symbol alone, a symbol's quotes came back out of order.)
+    private static int OldestFirst(Quote a, Quote b) =>
+        a.Timestamp != b.Timestamp ? a.Timestamp.CompareTo(b.Timestamp)
+        : a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence)
+        : string.CompareOrdinal(a.Symbol, b.Symbol);
 
     // Flush gate held: the recording and the unflushed quotes together, per symbol, by sequence, one past the limit at most.
     private Dictionary<string, List<Quote>> Missed(Dictionary<string, long> after, IReadOnlyList<Quote> unflushed)

@@ -30,6 +30,9 @@ public static class PlainStreamExtensions
             .RequireAllowedOrigin()
             .RequireRateLimiting(SecurityExtensions.ApiRateLimit)
             .ExcludeFromDescription();
+
+        // What the two speak, as the OpenAPI document says what the HTTP API does.
+        endpoints.MapAsyncApi();
         return endpoints;
     }
 }

@@ -90,11 +90,30 @@ public class TickerServer : WebApplicationFactory<Program>
         return this;
     }
 
+    // WebApplicationFactory starts its host lazily and without a lock: two threads touching a new
+    // server at once (a feed task's first tick, a client's HubUrl) each built a host, and the
+    // clients watched one whose feed never ticked.
+    private readonly Lock _startGate = new();
+
+    public override IServiceProvider Services
+    {
+        get
+        {
+            lock (_startGate)
+            {
+                return base.Services;
+            }
+        }
+    }
+
     public Uri BaseAddress
     {
         get
         {
-            StartServer();
+            lock (_startGate)
+            {
+                StartServer();
+            }
             var address = Services.GetRequiredService<IServer>().Features.Get<IServerAddressesFeature>()!.Addresses.First();
             return new Uri(address.Replace("[::]", "127.0.0.1", StringComparison.Ordinal));
         }

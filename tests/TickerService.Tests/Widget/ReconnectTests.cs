@@ -23,6 +23,13 @@ public sealed class ReconnectTests(Chromium chromium) : IClassFixture<Chromium>
         var tape = page.Locator("market-ticker");
         await WidgetPageTests.Live(box);
         await WidgetPageTests.Live(tape);
+        // Sequences well past those the restarted server (a fresh recording) starts from: they go backwards.
+        for (var i = 0; i < 5; i++)
+        {
+            first.Market.Tick();
+        }
+        var ahead = first.Market.Tick().Single(q => q.Symbol == "XOM");
+        await Assertions.Expect(box.Locator("[part~=buy]")).ToHaveTextAsync(ahead.Buy.ToString("F2", CultureInfo.InvariantCulture));
 
         await first.DisposeAsync();
 
@@ -41,6 +48,7 @@ public sealed class ReconnectTests(Chromium chromium) : IClassFixture<Chromium>
         // Its subscriptions were restored on the new connection: updates flow again.
         var ticked = second.Market.Tick();
         var xom = ticked.Single(q => q.Symbol == "XOM");
+        Assert.True(xom.Sequence < ahead.Sequence, "The restarted server's sequences were meant to start over below the page's.");
         await Assertions.Expect(box.Locator("[part~=buy]")).ToHaveTextAsync(xom.Buy.ToString("F2", CultureInfo.InvariantCulture));
         var cvx = ticked.Single(q => q.Symbol == "CVX");
         await Assertions.Expect(tape.Locator("[part~=list]").First.Locator("[part~=last]").Nth(1))
