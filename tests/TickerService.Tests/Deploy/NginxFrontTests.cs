@@ -107,7 +107,10 @@ public sealed class NginxFrontTests(NginxFrontTests.Fixture fixture) : IClassFix
     }
 
     /// <summary>The class's cluster, started by the first test that needs it (so a missing nginx or redis-server skips, not fails, locally).</summary>
-    public sealed class Fixture : IAsyncDisposable
+    // IAsyncLifetime, not IAsyncDisposable: xunit 2 disposes a class fixture through IDisposable or
+    // IAsyncLifetime only, and an IAsyncDisposable one was left running (nginx, Redis, two nodes)
+    // after every test run.
+    public sealed class Fixture : IAsyncLifetime
     {
         private readonly SemaphoreSlim _gate = new(1, 1);
         private NginxCluster? _cluster;
@@ -125,7 +128,9 @@ public sealed class NginxFrontTests(NginxFrontTests.Fixture fixture) : IClassFix
             }
         }
 
-        public async ValueTask DisposeAsync()
+        public Task InitializeAsync() => Task.CompletedTask;
+
+        public async Task DisposeAsync()
         {
             if (_cluster is not null)
             {
