@@ -50,7 +50,7 @@ public static class PriceBars
         }
         var seen = new HashSet<(string, DateTime)>();
         var line = 2;
-        while (Next(reader, ref line))
+        while (RecordingFormats.Next(reader, ref line))
         {
             var row = reader.Current;
             line = row.LineNumberFrom;
@@ -252,18 +252,6 @@ public static class PriceBars
             return volume >= 0 ? volume : throw new RecordingFormatException(line, "volume", $"volume ({text}) cannot be negative");
         }
         throw new RecordingFormatException(line, "volume", $"'{text}' is not a whole number");
-    }
-
-    private static bool Next(SepReader reader, ref int line)
-    {
-        try
-        {
-            return reader.MoveNext();
-        }
-        catch (InvalidDataException exception)
-        {
-            throw new RecordingFormatException(line, null, exception.Message.TrimEnd('.'));
-        }
     }
 
     private readonly record struct Columns(int Date, string DateName, int Open, int High, int Low, int Close, int Volume, int Symbol, int Name)

@@ -202,7 +202,8 @@ public static class RecordingFormats
 
     // Sep throws InvalidDataException on a malformed row (a quote never closed): it becomes the
     // usual error naming the line after the last good record.
-    private static bool Next(SepReader reader, ref int line)
+    /// <summary>The next CSV record, or a format error naming the line Sep refused (quote files and price bars alike).</summary>
+    internal static bool Next(SepReader reader, ref int line)
     {
         try
         {

@@ -25,7 +25,8 @@ public sealed class InstrumentRegistry
     public InstrumentRegistry(InstrumentCatalog catalog, RecordingStore store)
     {
         _catalog = catalog;
-        _snapshot = Build(catalog, [.. store.ReadInstruments(), .. RecordedWithoutEntry(catalog, store)]);
+        var registered = store.ReadInstruments();
+        _snapshot = Build(catalog, [.. registered, .. RecordedWithoutEntry(catalog, store, registered)]);
         catalog.RecognizeHistoryOnly(IsHistoryOnly);
     }
 
@@ -90,12 +91,12 @@ public sealed class InstrumentRegistry
     // configured once and since removed: their history stays reachable as history-only
     // instruments, named as their newest quote, no currency, priced in the default tick (what an
     // import registers for a symbol nobody knows). Derived at each start, nothing written.
-    private static IEnumerable<InstrumentOptions> RecordedWithoutEntry(InstrumentCatalog catalog, RecordingStore store)
+    private static IEnumerable<InstrumentOptions> RecordedWithoutEntry(InstrumentCatalog catalog, RecordingStore store, List<InstrumentOptions> registered)
     {
-        var registered = store.ReadInstruments().Select(i => i.Symbol).ToHashSet(StringComparer.Ordinal);
+        var known = registered.Select(i => i.Symbol).ToHashSet(StringComparer.Ordinal);
         foreach (var symbol in store.ReadRecordedSymbols())
         {
-            if (!catalog.TryGetIndex(symbol, out _) && !registered.Contains(symbol) && Symbols.IsWellFormed(symbol))
+            if (!catalog.TryGetIndex(symbol, out _) && !known.Contains(symbol) && Symbols.IsWellFormed(symbol))
             {
                 yield return new InstrumentOptions { Symbol = symbol, Name = store.Latest(symbol)?.Name ?? symbol, Currency = "", TickSize = QuoteInvariants.DefaultTickSize };
             }
