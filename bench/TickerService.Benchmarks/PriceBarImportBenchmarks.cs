@@ -11,7 +11,9 @@ namespace TickerService.Benchmarks;
 /// 7.3 MB of <c>date,open,high,low,close,adjclose,volume</c> with ISO timestamps), the file
 /// <c>RegistryTests.TwentyYearsOfDailyBarsAndAYearOfMinuteBarsImportQuickly</c> sends over HTTP:
 /// <see cref="Read"/> (Sep parse and every per-row check), <see cref="ToQuotes"/> (the mapping) and
-/// <see cref="Check"/> (the invariants pass the importer runs again on what the mapping made).
+/// <see cref="Check"/> (the invariants pass the importer runs again on what the mapping made), and
+/// <see cref="InsertAndCommit"/> (the quotes into a new SQLite recording in one transaction: the
+/// part no parser speed-up touches).
 /// </summary>
 [MemoryDiagnoser]
 public class PriceBarImportBenchmarks
@@ -22,6 +24,8 @@ public class PriceBarImportBenchmarks
     private string _text = null!;
     private List<PriceBar> _bars = null!;
     private List<NumberedQuote> _quotes = null!;
+    private string _folder = null!;
+    private RecordingStore _store = null!;
 
     [GlobalSetup]
     public void Setup()
@@ -46,6 +50,31 @@ public class PriceBarImportBenchmarks
             good += QuoteInvariants.Check(quote, QuoteInvariants.DefaultTickSize) is null ? 1 : 0;
         }
         return good;
+    }
+
+    [IterationSetup(Target = nameof(InsertAndCommit))]
+    public void NewRecording()
+    {
+        _folder = Directory.CreateTempSubdirectory("ticker-bench-").FullName;
+        _store = new RecordingStore(Path.Combine(_folder, "ticker.db"));
+        using var connection = _store.OpenForWriting(); // the schema, outside the measurement
+    }
+
+    [IterationCleanup(Target = nameof(InsertAndCommit))]
+    public void DeleteRecording()
+    {
+        Microsoft.Data.Sqlite.SqliteConnection.ClearAllPools();
+        Directory.Delete(_folder, recursive: true);
+    }
+
+    [Benchmark]
+    public int InsertAndCommit()
+    {
+        using var connection = _store.OpenForWriting();
+        using var transaction = connection.BeginTransaction();
+        RecordingStore.InsertInTransaction(connection, _quotes.Select(q => q.Quote), ignoreDuplicates: false, imported: true);
+        transaction.Commit();
+        return _quotes.Count;
     }
 
     // The test's generator: a random walk of whole cents, one bar a minute.

@@ -1,4 +1,6 @@
 using System.Globalization;
+using System.Runtime.InteropServices;
+using System.Collections.Concurrent;
 using nietras.SeparatedValues;
 using TickerService.Market;
 
@@ -23,6 +25,9 @@ public static class PriceBars
 {
     public const string Format = "bars";
 
+    /// <summary>Bars handed to a streaming writer at a time (<see cref="Read"/>).</summary>
+    public const int BatchSize = 256;
+
     /// <summary>Where a date-only bar is placed in its day (UTC).</summary>
     public static readonly TimeSpan SessionTime = TimeSpan.FromHours(21);
 
@@ -33,8 +38,13 @@ public static class PriceBars
     /// missing columns; <paramref name="latest"/> is the newest time a bar may carry (now and the
     /// clock skew allowed).
     /// </summary>
+    /// <param name="parsed">
+    /// Optional: receives the bars in file order as they are read, <see cref="BatchSize"/> at a
+    /// time (the last batch shorter), so a writer can start before the file is read to the end.
+    /// Not completed here: the caller marks it complete, whether this returns or throws.
+    /// </param>
     /// <exception cref="RecordingFormatException">The first bad line and field.</exception>
-    public static List<PriceBar> Read(string text, string? symbol, string? name, DateTime latest)
+    public static List<PriceBar> Read(string text, string? symbol, string? name, DateTime latest, BlockingCollection<PriceBar[]>? parsed = null)
     {
         var bars = new List<PriceBar>();
         using var reader = CsvReader.FromText(text);
@@ -49,6 +59,7 @@ public static class PriceBars
             throw new RecordingFormatException(1, "symbol", $"'{symbol}' given as ?symbol= is not a symbol (1 to 12 of A-Z 0-9 . - _ =)");
         }
         var seen = new HashSet<(string, DateTime)>();
+        var published = 0;
         var line = 2;
         while (RecordingFormats.Next(reader, ref line))
         {
@@ -64,8 +75,23 @@ public static class PriceBars
                 throw new RecordingFormatException(line, columns.DateName, $"{bar.Symbol} has a bar at {bar.Timestamp:yyyy-MM-dd'T'HH:mm:ss'Z'} already: each date once per symbol");
             }
             bars.Add(bar);
+            if (parsed is not null && bars.Count - published == BatchSize)
+            {
+                published = Publish(bars, published, parsed);
+            }
+        }
+        if (parsed is not null && bars.Count > published)
+        {
+            Publish(bars, published, parsed);
         }
         return bars;
+    }
+
+    // Unbounded: the bars are held in memory anyway (the file is, under its cap).
+    private static int Publish(List<PriceBar> bars, int from, BlockingCollection<PriceBar[]> parsed)
+    {
+        parsed.Add(CollectionsMarshal.AsSpan(bars)[from..].ToArray());
+        return bars.Count;
     }
 
     /// <summary>
@@ -88,39 +114,10 @@ public static class PriceBars
         var quotes = new List<NumberedQuote>(bars.TryGetNonEnumeratedCount(out var count) ? count : 0);
         foreach (var (symbol, symbolBars) in InTimeOrder(bars))
         {
-            var scale = new TickScale(tickSizeOf(symbol));
-            var sequence = lastSequences.TryGetValue(symbol, out var last) ? last : 0;
-            PriceBar? previous = null;
-            long previousClose = 0;
+            var mapper = new PriceBarMapper(tickSizeOf(symbol), lastSequences.TryGetValue(symbol, out var last) ? last : 0);
             foreach (var bar in symbolBars)
             {
-                long open = Ticks(scale, bar.Open, bar, "open"), high = Ticks(scale, bar.High, bar, "high"),
-                    low = Ticks(scale, bar.Low, bar, "low"), close = Ticks(scale, bar.Close, bar, "close");
-                var before = previous is null ? open : previousClose;
-                var change = close - before;
-                var changePrice = scale.ToPrice(change);
-                var beforePrice = scale.ToPrice(before);
-                quotes.Add(new NumberedQuote(bar.Line, new Quote
-                {
-                    Symbol = bar.Symbol,
-                    Name = bar.Name,
-                    Last = scale.ToPrice(close),
-                    Change = changePrice,
-                    ChangePercent = Math.Round(100 * changePrice / beforePrice, 2, MidpointRounding.AwayFromZero),
-                    Open = scale.ToPrice(open),
-                    High = scale.ToPrice(high),
-                    Low = scale.ToPrice(low),
-                    PreviousClose = beforePrice,
-                    Volume = bar.Volume,
-                    PreviousVolume = previous?.Volume ?? 0,
-                    Buy = scale.ToPrice(close + 1),
-                    Sell = scale.ToPrice(close > 1 ? close - 1 : close),
-                    Timestamp = bar.Timestamp,
-                    Sequence = ++sequence,
-                    Session = SessionState.Closed,
-                }));
-                previous = bar;
-                previousClose = close;
+                quotes.Add(new NumberedQuote(bar.Line, mapper.Next(bar)));
             }
         }
         return quotes;
@@ -154,15 +151,6 @@ public static class PriceBars
             }
         }
         return order;
-    }
-
-    // A positive price can still round to 0 ticks (0.004 at a 0.01 tick): that bar cannot be quoted.
-    private static long Ticks(TickScale scale, double price, PriceBar bar, string field)
-    {
-        var ticks = scale.ToTicks(price);
-        return ticks > 0
-            ? ticks
-            : throw new RecordingFormatException(bar.Line, field, string.Create(CultureInfo.InvariantCulture, $"{price} rounds to 0 at {bar.Symbol}'s tick of {scale.Tick}"));
     }
 
     private static PriceBar Bar(SepReader.Row row, Columns columns, int line, string? fixedSymbol, string? fixedName, DateTime latest)

@@ -115,8 +115,7 @@ public static class RecordingApi
             using var reader = new StreamReader(request.Body, Encoding.UTF8);
             if (kind == PriceBars.Format)
             {
-                var bars = PriceBars.Read(await reader.ReadToEndAsync(cancellationToken), symbol, name, importer.Latest);
-                imported = await importer.ImportBarsAsync(bars, tick, cancellationToken);
+                imported = await importer.ImportBarsAsync(await reader.ReadToEndAsync(cancellationToken), symbol, name, tick, cancellationToken);
             }
             else
             {

@@ -1,3 +1,5 @@
+using System.Collections.Concurrent;
+using System.Data.Common;
 using TickerService.Market;
 using TickerService.Server.Registry;
 
@@ -34,43 +36,87 @@ public sealed class RecordingImporter(RecordingStore store, QuoteRecorder record
             throw new RecordingFormatException(future.Line, "timestamp",
                 $"{future.Quote.Timestamp:yyyy-MM-dd'T'HH:mm:ss.fff'Z'} is in the future (this server's clock allows {ClockSkew.TotalSeconds:0} s ahead at most)");
         }
-        return await WriteAsync(_ => quotes, null, cancellationToken);
+        return await UnderGateAsync(() => Task.FromResult(Write(_ => quotes, null)), cancellationToken);
     }
 
     /// <summary>
-    /// Imports price bars (already checked by <see cref="PriceBars.Read"/>) as quotes, their
+    /// Reads, checks and imports price bars (<see cref="PriceBars.Read"/>) as quotes, their
     /// sequences continuing each symbol's highest recorded one (<see cref="PriceBars.ToQuotes"/>).
     /// <paramref name="tickSize"/>: the tick of symbols this import registers (null: 0.01).
     /// </summary>
-    public Task<int> ImportBarsAsync(IReadOnlyList<PriceBar> bars, decimal? tickSize, CancellationToken cancellationToken)
+    /// <remarks>
+    /// The common file is written while it is still being read, on the second core
+    /// (<see cref="StreamedBarWriter"/>), inside the import's transaction; any other file, or an
+    /// error, rolls that back and takes the general path, which checks everything before writing.
+    /// </remarks>
+    public Task<int> ImportBarsAsync(string text, string? symbol, string? name, decimal? tickSize, CancellationToken cancellationToken) =>
+        UnderGateAsync(
+            async () =>
+            {
+                var latest = Latest;
+                List<PriceBar> bars;
+                using (var connection = store.OpenForWriting())
+                using (var transaction = connection.BeginTransaction())
+                {
+                    connection.Engine.LockImports(connection.Db);
+                    using var parsed = new BlockingCollection<PriceBar[]>();
+                    var writer = new StreamedBarWriter(connection, s => TickSizeOf(s, tickSize), s => !IsLive(s) && TickAgrees(s, tickSize));
+                    // Its own thread: a pool thread may be a while coming when both cores are busy, and the parse keeps one busy.
+                    var writing = Task.Factory.StartNew(() => writer.Write(parsed, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+                    bool written;
+                    try
+                    {
+                        bars = PriceBars.Read(text, symbol, name, latest, parsed);
+                    }
+                    finally
+                    {
+                        parsed.CompleteAdding();
+                        // The writer uses the connection: it has stopped before the connection goes.
+                        written = await writing;
+                    }
+                    if (bars.Count == 0)
+                    {
+                        return 0;
+                    }
+                    if (written)
+                    {
+                        Commit(connection, transaction, writer.Names, tickSize);
+                        return bars.Count;
+                    }
+                }
+                return WriteBars(bars, tickSize);
+            },
+            cancellationToken);
+
+    // The general path: every bar mapped and checked, then the recording's rule, then the insert.
+    private int WriteBars(IReadOnlyList<PriceBar> bars, decimal? tickSize)
     {
-        if (tickSize is { } tick && bars.Select(b => b.Symbol).Distinct(StringComparer.Ordinal).FirstOrDefault(s => registry.IsKnown(s) && registry.TickSizeOf(s) != tick) is { } known)
+        if (tickSize is { } tick && bars.Select(b => b.Symbol).Distinct(StringComparer.Ordinal).FirstOrDefault(s => !TickAgrees(s, tick)) is { } known)
         {
             throw new RecordingFormatException(1, "tickSize", $"{known} is known already with a tick of {registry.TickSizeOf(known)}: leave ?tickSize= out, or give that one");
         }
-        return WriteAsync(
+        return Write(
             connection =>
             {
                 var lastSequences = RecordingStore.LastSequences(connection, bars.Select(b => b.Symbol).Distinct(StringComparer.Ordinal));
-                var quotes = PriceBars.ToQuotes(bars, s => registry.IsKnown(s) ? registry.TickSizeOf(s) : tickSize ?? QuoteInvariants.DefaultTickSize, lastSequences);
+                var quotes = PriceBars.ToQuotes(bars, s => TickSizeOf(s, tickSize), lastSequences);
                 // What the mapping made is held to the same invariants as any import: a safety net.
                 foreach (var (line, quote) in quotes)
                 {
-                    if (QuoteInvariants.Check(quote, registry.IsKnown(quote.Symbol) ? registry.TickSizeOf(quote.Symbol) : tickSize ?? QuoteInvariants.DefaultTickSize) is { } violation)
+                    if (QuoteInvariants.Check(quote, TickSizeOf(quote.Symbol, tickSize)) is { } violation)
                     {
                         throw new RecordingFormatException(line, violation.Field, violation.Message);
                     }
                 }
                 return quotes;
             },
-            tickSize,
-            cancellationToken);
+            tickSize);
     }
 
-    private async Task<int> WriteAsync(Func<RecordingConnection, IReadOnlyList<NumberedQuote>> quotesOf, decimal? tickSize, CancellationToken cancellationToken)
+    // One import at a time, after the live feed's recorded tail is as fresh as it can be: the rule
+    // is sound without that, but a stale tail would refuse quotes of the last flush interval for no reason.
+    private async Task<int> UnderGateAsync(Func<Task<int>> import, CancellationToken cancellationToken)
     {
-        // The live feed's recorded tail as fresh as it can be: the rule is sound without it, but
-        // a stale tail would refuse quotes of the last flush interval for no reason.
         if (recorder.Enabled)
         {
             await recorder.FlushAsync(cancellationToken);
@@ -78,27 +124,44 @@ public sealed class RecordingImporter(RecordingStore store, QuoteRecorder record
         await _gate.WaitAsync(cancellationToken);
         try
         {
-            using var connection = store.OpenForWriting();
-            using var transaction = connection.BeginTransaction();
-            connection.Engine.LockImports(connection.Db);
-            var quotes = quotesOf(connection);
-            if (quotes.Count == 0)
-            {
-                return 0;
-            }
-            RecordedSequenceRule.Check(connection, quotes, IsLive);
-            RecordingStore.InsertInTransaction(connection, quotes.Select(q => q.Quote), ignoreDuplicates: false, imported: true);
-            var added = registry.Unknown(quotes.Select(q => (q.Quote.Symbol, q.Quote.Name)), tickSize);
-            RecordingStore.InsertInstruments(connection, added);
-            transaction.Commit();
-            registry.Added(added);
-            return quotes.Count;
+            return await import();
         }
         finally
         {
             _gate.Release();
         }
     }
+
+    private int Write(Func<RecordingConnection, IReadOnlyList<NumberedQuote>> quotesOf, decimal? tickSize)
+    {
+        using var connection = store.OpenForWriting();
+        using var transaction = connection.BeginTransaction();
+        connection.Engine.LockImports(connection.Db);
+        var quotes = quotesOf(connection);
+        if (quotes.Count == 0)
+        {
+            return 0;
+        }
+        RecordedSequenceRule.Check(connection, quotes, IsLive);
+        RecordingStore.InsertInTransaction(connection, quotes.Select(q => q.Quote), ignoreDuplicates: false, imported: true);
+        Commit(connection, transaction, quotes.Select(q => (q.Quote.Symbol, q.Quote.Name)), tickSize);
+        return quotes.Count;
+    }
+
+    // Symbols nobody knew become history-only instruments in the import's own transaction.
+    private void Commit(RecordingConnection connection, DbTransaction transaction, IEnumerable<(string Symbol, string Name)> written, decimal? tickSize)
+    {
+        var added = registry.Unknown(written, tickSize);
+        RecordingStore.InsertInstruments(connection, added);
+        transaction.Commit();
+        registry.Added(added);
+    }
+
+    private decimal TickSizeOf(string symbol, decimal? tickSize) =>
+        registry.IsKnown(symbol) ? registry.TickSizeOf(symbol) : tickSize ?? QuoteInvariants.DefaultTickSize;
+
+    // A tick given for the import must be the one a known symbol has.
+    private bool TickAgrees(string symbol, decimal? tickSize) => tickSize is not { } tick || !registry.IsKnown(symbol) || registry.TickSizeOf(symbol) == tick;
 
     // The live feed's quotes reach the store only while the recorder records them (simulator
     // mode, recording on); otherwise the store and the feed's sequences never meet.

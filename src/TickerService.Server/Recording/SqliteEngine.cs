@@ -96,14 +96,17 @@ public sealed class SqliteEngine(string path) : IRecordingEngine
         var db = ((SqliteConnection)connection).Handle!;
         var sql = $"INSERT {(ignoreDuplicates ? "OR IGNORE " : "")}INTO quotes ({RecordingStore.Columns}, imported) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, {(imported ? 1 : 0)})";
         Check(raw.sqlite3_prepare_v2(db, sql, out var statement), db);
+        // Symbol, name and session repeat from row to row: each distinct one is encoded once.
+        var utf8 = new Dictionary<string, byte[]>(StringComparer.Ordinal);
+        ReadOnlySpan<byte> Utf8(string text) => utf8.TryGetValue(text, out var bytes) ? bytes : utf8[text] = System.Text.Encoding.UTF8.GetBytes(text);
         using (statement)
         {
             foreach (var q in quotes)
             {
-                raw.sqlite3_bind_text(statement, 1, q.Symbol);
+                raw.sqlite3_bind_text(statement, 1, Utf8(q.Symbol));
                 raw.sqlite3_bind_int64(statement, 2, RecordingStore.ToUnixMs(q.Timestamp));
                 raw.sqlite3_bind_int64(statement, 3, q.Sequence);
-                raw.sqlite3_bind_text(statement, 4, q.Name);
+                raw.sqlite3_bind_text(statement, 4, Utf8(q.Name));
                 raw.sqlite3_bind_double(statement, 5, q.Last);
                 raw.sqlite3_bind_double(statement, 6, q.Change);
                 raw.sqlite3_bind_double(statement, 7, q.ChangePercent);
@@ -115,7 +118,7 @@ public sealed class SqliteEngine(string path) : IRecordingEngine
                 raw.sqlite3_bind_int64(statement, 13, q.PreviousVolume);
                 raw.sqlite3_bind_double(statement, 14, q.Buy);
                 raw.sqlite3_bind_double(statement, 15, q.Sell);
-                raw.sqlite3_bind_text(statement, 16, q.Session);
+                raw.sqlite3_bind_text(statement, 16, Utf8(q.Session));
                 var rc = raw.sqlite3_step(statement);
                 raw.sqlite3_reset(statement);
                 if (rc != raw.SQLITE_DONE)

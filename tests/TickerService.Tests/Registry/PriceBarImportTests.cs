@@ -169,6 +169,51 @@ public class PriceBarImportTests : IDisposable
         { "a bad volume", "date,open,high,low,close,volume\n2024-01-02,10,11,9,10,1.5\n", 2, "volume" },
     };
 
+    // Past the first batches (PriceBars.BatchSize): written in the import's transaction before the bad line is read.
+    private static readonly string ThousandGoodMinutes = RegistryTests.Bars(1_000, new DateTime(2024, 1, 2, 14, 30, 0, DateTimeKind.Utc), TimeSpan.FromMinutes(1), dateOnly: false);
+
+    public static TheoryData<string, string, int, string> RefusalsAfterAThousandGoodBars() => new()
+    {
+        // Found by the parser, after the writer has written what came before.
+        { "a number as text", ThousandGoodMinutes + "2024-01-03T07:10:00Z,10,11,9,ten,10,100\n", 1_002, "close" },
+        // Found by the mapping, on the writer's side: the general path names it.
+        { "a price rounding to 0", ThousandGoodMinutes + "2024-01-03T07:10:00Z,0.004,0.004,0.004,0.004,0.004,100\n", 1_002, "open" },
+    };
+
+    [SkippableTheory]
+    [MemberData(nameof(RefusalsAfterAThousandGoodBars))]
+    public async Task ARefusalAfterAThousandGoodBarsWritesNothing(string why, string bars, int line, string field) =>
+        await EachRefusalNamesTheLineAndFieldAndWritesNothing(why, bars, line, field);
+
+    [SkippableFact]
+    public async Task ABarOutOfOrderLateInTheFileImportsAsTheSortedFile()
+    {
+        await using var server = Server();
+        var lines = ThousandGoodMinutes.TrimEnd('\n').Split('\n');
+        // The 10th bar moved to the end: the writer has written 900 bars when it meets it.
+        var late = string.Join('\n', [.. lines.Where((_, i) => i != 10), lines[10]]) + "\n";
+
+        await ImportAsync(server, "format=bars&symbol=SORTED", ThousandGoodMinutes, HttpStatusCode.OK);
+        var imported = await ImportAsync(server, "format=bars&symbol=LATE", late, HttpStatusCode.OK);
+
+        Assert.Equal(1_000, imported.GetProperty("imported").GetInt32());
+        var sorted = server.Store.Read(["SORTED"], DateTime.UnixEpoch, DateTime.MaxValue).Select(q => q with { Symbol = "", Name = "" });
+        var fromLate = server.Store.Read(["LATE"], DateTime.UnixEpoch, DateTime.MaxValue).Select(q => q with { Symbol = "", Name = "" });
+        Assert.Equal(sorted, fromLate);
+    }
+
+    [SkippableFact]
+    public async Task BarsOfAKnownSymbolInAnotherTickAreRefusedAndWriteNothing()
+    {
+        await using var server = Server();
+        await ImportAsync(server, "format=bars&symbol=ES&tickSize=0.25", "date,open,high,low,close\n2024-01-02,4700.10,4710.40,4690.20,4705.30\n", HttpStatusCode.OK);
+
+        var problem = await ImportAsync(server, "format=bars&symbol=ES&tickSize=0.01", "date,open,high,low,close\n2024-01-03,4700.10,4710.40,4690.20,4705.30\n", HttpStatusCode.BadRequest);
+
+        Assert.Equal("tickSize", problem.GetProperty("field").GetString());
+        Assert.Single(server.Store.Read(["ES"], DateTime.UnixEpoch, DateTime.MaxValue));
+    }
+
     [SkippableTheory]
     [MemberData(nameof(Refusals))]
     public async Task EachRefusalNamesTheLineAndFieldAndWritesNothing(string why, string bars, int line, string field)

@@ -96,7 +96,9 @@ public sealed class RegistryTests(ITestOutputHelper output) : IDisposable
         var daily = Bars(5_000, new DateTime(2000, 1, 3, 0, 0, 0, DateTimeKind.Utc), TimeSpan.FromDays(1), dateOnly: true);
         var minutes = Bars(100_000, new DateTime(2024, 1, 2, 14, 30, 0, DateTimeKind.Utc), TimeSpan.FromMinutes(1), dateOnly: false);
 
-        foreach (var (name, symbol, body, rows) in new[] { ("daily", "DAILY", daily, 5_000), ("minute", "MINUTE", minutes, 100_000) })
+        // The first minute file runs code the process has not run at that size (tiered JIT still
+        // compiling it); the second, of another symbol, shows the import in a process that has.
+        foreach (var (name, symbol, body, rows) in new[] { ("daily", "DAILY", daily, 5_000), ("minute", "MINUTE", minutes, 100_000), ("minute again", "MINUTE2", minutes, 100_000) })
         {
             // CPU time of this process (client and server both) beside wall time: on a shared, loaded
             // machine the wall time measures the other tenants as much as the import.
