@@ -2,7 +2,7 @@
 # The fan-out benchmark (docs/benchmarks.md, "Fan-out"). Loopback only; every run is bounded in
 # clients and time. Usage:
 #   bench/fanout/fanout.sh one TARGET CLIENTS [generator options]   one run; TARGET is
-#        hub (the service, subscribe), ws (the service through the plain WebSocket /ws), floor (raw WebSocket floor), piped (the floor sending the
+#        hub (the service, subscribe), follower (a follower of a two-node cluster), ws (the service through the plain WebSocket /ws), floor (raw WebSocket floor), piped (the floor sending the
 #        way SignalR's WebSocket transport does), stream (classic per-client
 #        stream baseline), hub-stream (the service's own StreamQuotes) or hub-idle (the service
 #        with a Manual feed: nothing ticks, connections sit idle)
@@ -14,6 +14,8 @@
 #   bench/fanout/fanout.sh curve          1,000, 5,000 and 10,000 clients with diverse portfolios,
 #        the hub beside the floor at each (CURVE_CLIENTS to choose); then 1 % stuck clients among
 #        1,000 diverse ones, beside none
+#   bench/fanout/fanout.sh cluster        a follower of a two-node cluster beside a single node,
+#        CPU per delivered message (CLUSTER_CLIENTS, ROUNDS to choose; needs redis-server)
 #   bench/fanout/fanout.sh chart        redraws docs/fanout.svg from results/scenario-a.jsonl
 set -euo pipefail
 cd "$(dirname "$0")/../.."
@@ -107,6 +109,17 @@ case ${1:-} in
       DURATION=30 INSTRUMENTS=500 one hub 1000 --portfolio 5 --stuck-percent "$stuck" \
         --label "hub diverse stuck=$stuck%" --json-out "$RESULTS/curve.jsonl"
     done ;;
+  cluster)
+    # Issue 13: a follower's CPU per delivered message beside a single node's, alternated. The
+    # same 15 instruments every 100 ms and the same clients (all symbols each) on both; the
+    # single node has a second instance running beside it, as the follower has its leader.
+    for clients in ${CLUSTER_CLIENTS:-1000}; do
+      for round in $(seq "${ROUNDS:-2}"); do
+        for target in ${CLUSTER_TARGETS:-hub-beside follower}; do
+          one "$target" "$clients" --label "$target $clients" --json-out "$RESULTS/cluster.jsonl"
+        done
+      done
+    done ;;
   chart) python3 bench/fanout/chart.py "$RESULTS/scenario-a.jsonl" docs/fanout.svg ;;
-  *) sed -n 2,17p "$0"; exit 2 ;;
+  *) sed -n 2,19p "$0"; exit 2 ;;
 esac

@@ -28,7 +28,8 @@ feed() {
 ulimit -n "$(ulimit -Hn)"
 
 # start_target TARGET URL LOG: starts the server in the background; its pid in SERVER_PID.
-#   hub (the service), hub-stream (the same, loaded through StreamQuotes), ws (the same, loaded
+#   hub (the service), hub-beside (the same with a second instance running beside it), follower
+#   (a follower of a two-node cluster, start_cluster), hub-stream (the same, loaded through StreamQuotes), ws (the same, loaded
 #   through the plain WebSocket /ws), hub-idle (the service
 #   with a Manual feed: nothing ticks), floor (raw WebSocket floor), piped (the floor sending the
 #   way SignalR's WebSocket transport does), stream (classic per-client stream baseline)
@@ -42,6 +43,14 @@ start_target() {
     ws) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Limits:RequestsPerMinute=1000000) ;;
     hub-idle) server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Feed:Mode=Manual) ;;
     floor|piped|stream) server=(dotnet "$FLOOR_DLL" --urls "$url" --mode "$target" "${FEED[@]}") ;;
+    follower) start_cluster "$url" "$log"; return ;;
+    # A single node with a second one beside it (its own port and file, no clients): on two
+    # cores the follower shares the machine with its leader, so the baseline shares it too.
+    hub-beside)
+      local dir; dir=$(mktemp -d /tmp/fanout-beside.XXXXXX)
+      dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$((${url##*:} + 1))" "${FEED[@]}" --Ticker:Recording:Path="$dir/beside.db" >"$log.beside" 2>&1 &
+      EXTRA_PIDS=($!)
+      server=(dotnet "$SERVER_DLL" --urls "$url" "${FEED[@]}" --Ticker:Recording:Path="$dir/node.db") ;;
     *) echo "unknown target $target" >&2; return 2 ;;
   esac
   "${server[@]}" >"$log" 2>&1 &
@@ -53,12 +62,38 @@ start_target() {
   return 1
 }
 
+# start_cluster URL LOG: the follower target. Two nodes of one cluster (SPEC 12) on their own
+# redis-server: the leader (on the URL's port + 1) produces and publishes on the bus; the follower,
+# on the URL, serves the clients, so the generator measures a follower's CPU per message. Each
+# node records into its own file. The leader and redis-server go with the follower (stop_target).
+start_cluster() {
+  local url=$1 log=$2 port=${1##*:} dir
+  dir=$(mktemp -d /tmp/fanout-cluster.XXXXXX)
+  redis-server --port $((port + 2)) --bind 127.0.0.1 --save '' --appendonly no --dir "$dir" >"$dir/redis.log" 2>&1 &
+  EXTRA_PIDS=($!)
+  local node=(--Ticker:Cluster:Redis=127.0.0.1:$((port + 2)) "${FEED[@]}")
+  dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$((port + 1))" "${node[@]}" --Ticker:Cluster:Node=leader \
+    --Ticker:Recording:Path="$dir/leader.db" >"$log.leader" 2>&1 &
+  EXTRA_PIDS+=($!)
+  for _ in $(seq 300); do curl -fs "http://127.0.0.1:$((port + 1))/api/cluster" 2>/dev/null | grep -q '"role":"leader"' && break; sleep 0.2; done
+  dotnet "$SERVER_DLL" --urls "$url" "${node[@]}" --Ticker:Cluster:Node=follower \
+    --Ticker:Recording:Path="$dir/follower.db" >"$log" 2>&1 &
+  SERVER_PID=$!
+  for _ in $(seq 300); do curl -fs "$url/api/cluster" 2>/dev/null | grep -q '"role":"follower"' && return 0; sleep 0.2; done
+  echo "no follower answered $url/api/cluster" >&2
+  stop_target "$SERVER_PID"
+  return 1
+}
+
 # stop_target PID: SIGTERM, then SIGKILL if it is still there after 10 s (a process that strace
-# has just let go of can miss the SIGTERM).
+# has just let go of can miss the SIGTERM); then a cluster's leader and redis-server, if any.
 stop_target() {
-  local pid=$1
-  kill "$pid" 2>/dev/null || true
-  for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
-  kill -9 "$pid" 2>/dev/null || true
-  wait "$pid" 2>/dev/null || true
+  local pid
+  for pid in "$1" ${EXTRA_PIDS[@]+"${EXTRA_PIDS[@]}"}; do
+    kill "$pid" 2>/dev/null || true
+    for _ in $(seq 50); do kill -0 "$pid" 2>/dev/null || break; sleep 0.2; done
+    kill -9 "$pid" 2>/dev/null || true
+    wait "$pid" 2>/dev/null || true
+  done
+  EXTRA_PIDS=()
 }
