@@ -1,6 +1,9 @@
+using System.Buffers;
+using System.Text.Json;
 using BenchmarkDotNet.Attributes;
 using Microsoft.AspNetCore.SignalR;
 using Microsoft.AspNetCore.SignalR.Protocol;
+using TickerService.Json;
 using TickerService.Market;
 using TickerService.Server.Hub;
 
@@ -11,12 +14,18 @@ namespace TickerService.Benchmarks;
 /// takes once per subscriber group and protocol (SubscriberGroup.Message, then the connection's
 /// GetSerializedMessage). Both protocols with the options the server registers (the defaults).
 /// A fresh message each call, so nothing comes from SerializedHubMessage's cache.
+/// <see cref="JsonPiecesSerializer"/> and <see cref="JsonPiecesHandWritten"/>: the fan-out's own
+/// path, each of the 15 quotes serialized on its own as a piece, by System.Text.Json's serializer
+/// with SignalR's payload options against <see cref="QuoteJsonWriter"/> (the same bytes).
 /// </summary>
 [MemoryDiagnoser]
 public class SerializationBenchmarks
 {
     private readonly JsonHubProtocol _json = new();
     private readonly MessagePackHubProtocol _messagePack = new();
+    private readonly ArrayBufferWriter<byte> _buffer = new(16 * 1024);
+    private readonly Utf8JsonWriter _writer = new(Stream.Null);
+    private readonly JsonSerializerOptions _payload = new JsonHubProtocolOptions().PayloadSerializerOptions;
     private Quote[] _quotes = null!;
 
     [GlobalSetup]
@@ -33,6 +42,32 @@ public class SerializationBenchmarks
 
     [Benchmark]
     public ReadOnlyMemory<byte> MessagePack() => Serialize(_messagePack);
+
+    [Benchmark]
+    public long JsonPiecesSerializer()
+    {
+        _buffer.ResetWrittenCount();
+        foreach (var quote in _quotes)
+        {
+            _writer.Reset(_buffer);
+            JsonSerializer.Serialize(_writer, quote, _payload);
+            _writer.Flush();
+        }
+        return _buffer.WrittenCount;
+    }
+
+    [Benchmark]
+    public long JsonPiecesHandWritten()
+    {
+        _buffer.ResetWrittenCount();
+        foreach (var quote in _quotes)
+        {
+            _writer.Reset(_buffer);
+            QuoteJsonWriter.Write(_writer, quote);
+            _writer.Flush();
+        }
+        return _buffer.WrittenCount;
+    }
 
     private ReadOnlyMemory<byte> Serialize(IHubProtocol protocol) =>
         new SerializedHubMessage(new InvocationMessage(ClientMethods.Quotes, [_quotes])).GetSerializedMessage(protocol);

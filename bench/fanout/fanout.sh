@@ -10,7 +10,8 @@
 #   bench/fanout/fanout.sh portfolios     identical vs diverse portfolios (5 symbols a client) at 500
 #        and 5,000 instruments, alternated in one run; with BEFORE=path/to/TickerService.Server.dll
 #        an older build runs beside the current one; EVERY_TICK=1: every instrument quotes on
-#        every tick (the shape of issue 11's table), else the generated universe's trade rates
+#        every tick (the shape of issue 11's table), else the generated universe's trade rates;
+#        PORTFOLIO_INSTRUMENTS: the universes (default "500 5000")
 #   bench/fanout/fanout.sh curve          1,000, 5,000 and 10,000 clients with diverse portfolios,
 #        the hub beside the floor at each (CURVE_CLIENTS to choose); then 1 % stuck clients among
 #        1,000 diverse ones, beside none
@@ -86,7 +87,7 @@ case ${1:-} in
   portfolios)
     # A generated universe (Ticker:SyntheticInstrumentCount): liquid names quote several times a
     # second, the tail rarely, so each client's message carries only what changed for it.
-    for instruments in 500 5000; do
+    for instruments in ${PORTFOLIO_INSTRUMENTS:-500 5000}; do
       for round in $(seq "${ROUNDS:-2}"); do
         for shape in identical diverse; do
           INSTRUMENTS=$instruments one hub 1000 --portfolio 5 --shape "$shape" \

@@ -1,5 +1,6 @@
 using System.Buffers;
 using System.Text.Json;
+using TickerService.Json;
 using TickerService.Market;
 
 namespace TickerService.Server.Hub;
@@ -11,8 +12,13 @@ namespace TickerService.Server.Hub;
 /// </summary>
 internal abstract class JsonArrayFormat(int index, JsonSerializerOptions payloadOptions) : WireFormat(index)
 {
-    // Only the fan-out loop writes pieces, one at a time.
-    private readonly Utf8JsonWriter _writer = new(Stream.Null);
+    // Only the fan-out loop writes pieces, one at a time. The writer's encoder is the one that
+    // escapes strings, so it is the options' (SignalR's is the relaxed one: "S&P 500" stays as is).
+    private readonly Utf8JsonWriter _writer = new(Stream.Null, new JsonWriterOptions { Encoder = payloadOptions.Encoder });
+
+    // SignalR's default payload options write a quote exactly as QuoteJsonWriter does, faster
+    // (WireFormatCompositionTests: the same bytes as SignalR); other options go to the serializer.
+    private readonly bool _handWritten = QuoteJsonWriter.Matches(payloadOptions);
 
     public JsonSerializerOptions PayloadOptions => payloadOptions;
 
@@ -25,7 +31,14 @@ internal abstract class JsonArrayFormat(int index, JsonSerializerOptions payload
     public override void WriteQuote(Quote quote, IBufferWriter<byte> output)
     {
         _writer.Reset(output);
-        JsonSerializer.Serialize(_writer, quote, payloadOptions);
+        if (_handWritten)
+        {
+            QuoteJsonWriter.Write(_writer, quote);
+        }
+        else
+        {
+            JsonSerializer.Serialize(_writer, quote, payloadOptions);
+        }
         _writer.Flush();
     }
 

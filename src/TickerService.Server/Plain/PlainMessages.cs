@@ -16,7 +16,7 @@ internal static class PlainMessages
 
     /// <summary><c>{"type":"snapshot","quotes":[...]}</c>, or <c>quotes</c>; <paramref name="complete"/> is added when given (a resume).</summary>
     public static byte[] Quotes(string type, IReadOnlyList<Quote> quotes, JsonSerializerOptions options, bool? complete = null) =>
-        Write(writer =>
+        Write(options, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, type);
@@ -30,7 +30,7 @@ internal static class PlainMessages
         });
 
     public static byte[] Session(SessionEvent session, JsonSerializerOptions options) =>
-        Write(writer =>
+        Write(options, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "session");
@@ -41,7 +41,7 @@ internal static class PlainMessages
         });
 
     public static byte[] Error(string? op, string message) =>
-        Write(writer =>
+        Write(null, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "error");
@@ -58,7 +58,7 @@ internal static class PlainMessages
         });
 
     public static byte[] Heartbeat(DateTime at) =>
-        Write(writer =>
+        Write(null, writer =>
         {
             writer.WriteStartObject();
             writer.WriteString("type"u8, "heartbeat");
@@ -67,10 +67,12 @@ internal static class PlainMessages
             writer.WriteEndObject();
         });
 
-    private static byte[] Write(Action<Utf8JsonWriter> write)
+    // The writer escapes strings, so it takes the options' encoder: the same bytes as the fan-out's
+    // composed quotes and as SignalR (whose options have the relaxed one).
+    private static byte[] Write(JsonSerializerOptions? options, Action<Utf8JsonWriter> write)
     {
         var buffer = new ArrayBufferWriter<byte>(256);
-        using (var writer = new Utf8JsonWriter(buffer))
+        using (var writer = new Utf8JsonWriter(buffer, new JsonWriterOptions { Encoder = options?.Encoder }))
         {
             write(writer);
         }

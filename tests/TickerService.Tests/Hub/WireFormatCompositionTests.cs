@@ -50,6 +50,26 @@ public sealed class WireFormatCompositionTests
         }
     }
 
+    [Fact]
+    public void NamesThatNeedEscapingComposeAsTheProtocolWrites()
+    {
+        string[] names = ["S&P 500", "Café <b>Crème</b>", "\"Quoted\" \\ back", "日本 ☃ 🚀", "tab\tnew\nline", "'apostrophe' +plus"];
+        var batch = Quotes(names.Length).Select((q, i) => q with { Name = names[i] }).ToArray();
+        var positions = Enumerable.Range(0, batch.Length).ToArray();
+        var pieces = new QuotePieces(Formats.All.Count);
+        pieces.Serialize(batch, positions, Formats.All, [.. batch.Select(_ => (1 << Formats.All.Count) - 1)]);
+
+        foreach (var format in Formats.All)
+        {
+            var expected = format.HubProtocolName is null
+                ? format.QuotesMessage(batch)
+                : Protocols.Single(p => p.Name == format.HubProtocolName).GetMessageBytes(new InvocationMessage(ClientMethods.Quotes, [batch])).ToArray();
+            var composed = new byte[format.QuotesMessageLength(positions.Length, pieces.LengthOf(format, positions))];
+            format.WriteQuotesMessage(pieces, positions, composed);
+            Assert.Equal(System.Text.Encoding.UTF8.GetString(expected), System.Text.Encoding.UTF8.GetString(composed));
+        }
+    }
+
     private static Quote[] Quotes(int count)
     {
         var instruments = SyntheticInstruments.Generate(count);
