@@ -9,7 +9,7 @@ namespace TickerService.Server.Recording;
 /// The recording in one SQLite file in WAL mode, so readers (replays, exports) never block the
 /// recorder and a killed process leaves a database that opens cleanly (SQLite replays or discards
 /// the WAL on open). <c>synchronous=NORMAL</c> in WAL mode survives a killed process (not a power
-/// cut) and keeps a commit cheap.
+/// cut) and keeps a commit cheap. A new file gets 16 KB pages; an existing one keeps its own.
 /// </summary>
 /// <remarks>
 /// A unique index on (symbol, ts, sequence) makes a one-symbol range a single index range and
@@ -71,7 +71,9 @@ public sealed class SqliteEngine(string path) : IRecordingEngine
         try
         {
             connection.Open();
-            Execute(connection, "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
+            // page_size takes effect only when the file is created (before WAL mode is set): 16 KB
+            // pages wrote 100,000 imported rows 14 % faster than the default 4 KB (docs/benchmarks.md).
+            Execute(connection, "PRAGMA page_size=16384; PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA busy_timeout=5000;");
             Execute(connection, Schema);
             if (!HasColumn(connection, "quotes", "imported"))
             {
