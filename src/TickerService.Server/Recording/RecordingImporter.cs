@@ -53,40 +53,46 @@ public sealed class RecordingImporter(RecordingStore store, QuoteRecorder record
         UnderGateAsync(
             async () =>
             {
-                var latest = Latest;
-                List<PriceBar> bars;
-                using (var connection = store.OpenForWriting())
-                using (var transaction = connection.BeginTransaction())
-                {
-                    connection.Engine.LockImports(connection.Db);
-                    using var parsed = new BlockingCollection<PriceBar[]>();
-                    var writer = new StreamedBarWriter(connection, s => TickSizeOf(s, tickSize), s => !IsLive(s) && TickAgrees(s, tickSize));
-                    // Its own thread: a pool thread may be a while coming when both cores are busy, and the parse keeps one busy.
-                    var writing = Task.Factory.StartNew(() => writer.Write(parsed, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
-                    bool written;
-                    try
-                    {
-                        bars = PriceBars.Read(text, symbol, name, latest, parsed);
-                    }
-                    finally
-                    {
-                        parsed.CompleteAdding();
-                        // The writer uses the connection: it has stopped before the connection goes.
-                        written = await writing;
-                    }
-                    if (bars.Count == 0)
-                    {
-                        return 0;
-                    }
-                    if (written)
-                    {
-                        Commit(connection, transaction, writer.Names, tickSize);
-                        return bars.Count;
-                    }
-                }
-                return WriteBars(bars, tickSize);
+                var (bars, written) = await StreamBarsAsync(text, symbol, name, tickSize, cancellationToken);
+                return written ?? WriteBars(bars, tickSize);
             },
             cancellationToken);
+
+    // The fast path: the bars read (the parse's errors thrown as they are) and how many were
+    // written and committed, or null when the general path must take them.
+    private async Task<(List<PriceBar> Bars, int? Written)> StreamBarsAsync(string text, string? symbol, string? name, decimal? tickSize, CancellationToken cancellationToken)
+    {
+        var latest = Latest;
+        using var connection = store.OpenForWriting();
+        using var transaction = connection.BeginTransaction();
+        connection.Engine.LockImports(connection.Db);
+        using var parsed = new BlockingCollection<PriceBar[]>();
+        var writer = new StreamedBarWriter(connection, s => TickSizeOf(s, tickSize), s => !IsLive(s) && TickAgrees(s, tickSize));
+        // Its own thread: a pool thread may be a while coming when both cores are busy, and the parse keeps one busy.
+        var writing = Task.Factory.StartNew(() => writer.Write(parsed, cancellationToken), cancellationToken, TaskCreationOptions.LongRunning, TaskScheduler.Default);
+        List<PriceBar> bars;
+        bool written;
+        try
+        {
+            bars = PriceBars.Read(text, symbol, name, latest, parsed);
+        }
+        finally
+        {
+            parsed.CompleteAdding();
+            // The writer uses the connection: it has stopped before the connection goes.
+            written = await writing;
+        }
+        if (bars.Count == 0)
+        {
+            return (bars, 0);
+        }
+        if (!written)
+        {
+            return (bars, null); // rolled back as the transaction goes
+        }
+        Commit(connection, transaction, writer.Names, tickSize);
+        return (bars, bars.Count);
+    }
 
     // The general path: every bar mapped and checked, then the recording's rule, then the insert.
     private int WriteBars(IReadOnlyList<PriceBar> bars, decimal? tickSize)
