@@ -55,10 +55,16 @@ start_target() {
   esac
   "${server[@]}" >"$log" 2>&1 &
   SERVER_PID=$!
-  # 60 s: a universe of 5,000 given on the command line starts slowly on a loaded machine.
-  for _ in $(seq 300); do curl -fs "$url/healthz" >/dev/null 2>&1 && return 0; sleep 0.2; done
+  answers "$url/healthz" && return 0
   echo "$target did not answer $url/healthz" >&2
   stop_target "$SERVER_PID"
+  return 1
+}
+
+# answers URL [TEXT]: true once URL answers 2xx (with TEXT in the body, if given), within 60 s
+# (a universe of 5,000 given on the command line starts slowly on a loaded machine).
+answers() {
+  for _ in $(seq 300); do curl -fs "$1" 2>/dev/null | grep -qF -- "${2:-}" && return 0; sleep 0.2; done
   return 1
 }
 
@@ -75,11 +81,11 @@ start_cluster() {
   dotnet "$SERVER_DLL" --urls "http://127.0.0.1:$((port + 1))" "${node[@]}" --Ticker:Cluster:Node=leader \
     --Ticker:Recording:Path="$dir/leader.db" >"$log.leader" 2>&1 &
   EXTRA_PIDS+=($!)
-  for _ in $(seq 300); do curl -fs "http://127.0.0.1:$((port + 1))/api/cluster" 2>/dev/null | grep -q '"role":"leader"' && break; sleep 0.2; done
+  answers "http://127.0.0.1:$((port + 1))/api/cluster" '"role":"leader"' || true
   dotnet "$SERVER_DLL" --urls "$url" "${node[@]}" --Ticker:Cluster:Node=follower \
     --Ticker:Recording:Path="$dir/follower.db" >"$log" 2>&1 &
   SERVER_PID=$!
-  for _ in $(seq 300); do curl -fs "$url/api/cluster" 2>/dev/null | grep -q '"role":"follower"' && return 0; sleep 0.2; done
+  answers "$url/api/cluster" '"role":"follower"' && return 0
   echo "no follower answered $url/api/cluster" >&2
   stop_target "$SERVER_PID"
   return 1

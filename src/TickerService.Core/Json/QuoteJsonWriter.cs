@@ -30,22 +30,23 @@ public static class QuoteJsonWriter
 
     private static readonly double[] PowersOfTen = [1, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8];
 
-    private static readonly JsonEncodedText Symbol = JsonEncodedText.Encode("symbol");
-    private static readonly JsonEncodedText Name = JsonEncodedText.Encode("name");
-    private static readonly JsonEncodedText Last = JsonEncodedText.Encode("last");
-    private static readonly JsonEncodedText Change = JsonEncodedText.Encode("change");
-    private static readonly JsonEncodedText ChangePercent = JsonEncodedText.Encode("changePercent");
-    private static readonly JsonEncodedText Open = JsonEncodedText.Encode("open");
-    private static readonly JsonEncodedText High = JsonEncodedText.Encode("high");
-    private static readonly JsonEncodedText Low = JsonEncodedText.Encode("low");
-    private static readonly JsonEncodedText PreviousClose = JsonEncodedText.Encode("previousClose");
-    private static readonly JsonEncodedText Volume = JsonEncodedText.Encode("volume");
-    private static readonly JsonEncodedText PreviousVolume = JsonEncodedText.Encode("previousVolume");
-    private static readonly JsonEncodedText Buy = JsonEncodedText.Encode("buy");
-    private static readonly JsonEncodedText Sell = JsonEncodedText.Encode("sell");
-    private static readonly JsonEncodedText Timestamp = JsonEncodedText.Encode("timestamp");
-    private static readonly JsonEncodedText Sequence = JsonEncodedText.Encode("sequence");
-    private static readonly JsonEncodedText Session = JsonEncodedText.Encode("session");
+    // The property names as the serializer derives them: camelCase of the C# names.
+    private static readonly JsonEncodedText Symbol = PropertyName(nameof(Quote.Symbol));
+    private static readonly JsonEncodedText Name = PropertyName(nameof(Quote.Name));
+    private static readonly JsonEncodedText Last = PropertyName(nameof(Quote.Last));
+    private static readonly JsonEncodedText Change = PropertyName(nameof(Quote.Change));
+    private static readonly JsonEncodedText ChangePercent = PropertyName(nameof(Quote.ChangePercent));
+    private static readonly JsonEncodedText Open = PropertyName(nameof(Quote.Open));
+    private static readonly JsonEncodedText High = PropertyName(nameof(Quote.High));
+    private static readonly JsonEncodedText Low = PropertyName(nameof(Quote.Low));
+    private static readonly JsonEncodedText PreviousClose = PropertyName(nameof(Quote.PreviousClose));
+    private static readonly JsonEncodedText Volume = PropertyName(nameof(Quote.Volume));
+    private static readonly JsonEncodedText PreviousVolume = PropertyName(nameof(Quote.PreviousVolume));
+    private static readonly JsonEncodedText Buy = PropertyName(nameof(Quote.Buy));
+    private static readonly JsonEncodedText Sell = PropertyName(nameof(Quote.Sell));
+    private static readonly JsonEncodedText Timestamp = PropertyName(nameof(Quote.Timestamp));
+    private static readonly JsonEncodedText Sequence = PropertyName(nameof(Quote.Sequence));
+    private static readonly JsonEncodedText Session = PropertyName(nameof(Quote.Session));
 
     /// <summary>
     /// Whether the serializer with <paramref name="options"/> writes a quote as this class does
@@ -135,6 +136,8 @@ public static class QuoteJsonWriter
             writer.WriteNumber(name, value);
         }
     }
+
+    private static JsonEncodedText PropertyName(string name) => JsonEncodedText.Encode(JsonNamingPolicy.CamelCase.ConvertName(name));
 
     // ticks / 10^places in plain notation: "-12.34", "0.05", "7".
     private static int Digits(long ticks, int places, bool negative, Span<byte> output)

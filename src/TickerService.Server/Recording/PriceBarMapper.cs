@@ -20,6 +20,9 @@ public sealed class PriceBarMapper(decimal tickSize, long lastSequence)
     /// <summary>The timestamp of the last bar mapped, or null before the first.</summary>
     public DateTime? Newest => _previous?.Timestamp;
 
+    /// <summary>The name the last bar mapped gave, or null before the first.</summary>
+    public string? Name => _previous?.Name;
+
     /// <exception cref="RecordingFormatException">A price that rounds to 0 ticks.</exception>
     public Quote Next(PriceBar bar)
     {

@@ -1,6 +1,6 @@
+using System.Collections.Concurrent;
 using System.Globalization;
 using System.Runtime.InteropServices;
-using System.Collections.Concurrent;
 using nietras.SeparatedValues;
 using TickerService.Market;
 

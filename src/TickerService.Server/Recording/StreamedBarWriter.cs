@@ -24,10 +24,9 @@ public sealed class StreamedBarWriter(RecordingConnection connection, Func<strin
     public const int InsertSize = 8192;
 
     private readonly Dictionary<string, PriceBarMapper> _mappers = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, string> _names = new(StringComparer.Ordinal);
 
     /// <summary>Each symbol written and the name of its last bar (what the registry names a new instrument).</summary>
-    public IEnumerable<(string Symbol, string Name)> Names => _names.Select(n => (n.Key, n.Value));
+    public IEnumerable<(string Symbol, string Name)> Names => _mappers.Select(m => (m.Key, m.Value.Name!));
 
     /// <summary>
     /// Writes every batch until <paramref name="batches"/> completes adding: true when all were written,
@@ -89,12 +88,7 @@ public sealed class StreamedBarWriter(RecordingConnection connection, Func<strin
             return null; // out of time order: the general path sorts the symbol's bars
         }
         var quote = mapper.Next(bar);
-        if (QuoteInvariants.Check(quote, mapper.TickSize) is not null)
-        {
-            return null;
-        }
-        _names[bar.Symbol] = bar.Name;
-        return quote;
+        return QuoteInvariants.Check(quote, mapper.TickSize) is null ? quote : null;
     }
 
     // A symbol's first bar: on the fast path only when nothing recorded of it is as new.
