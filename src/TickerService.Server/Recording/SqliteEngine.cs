@@ -15,7 +15,9 @@ namespace TickerService.Server.Recording;
 /// A unique index on (symbol, ts, sequence) makes a one-symbol range a single index range and
 /// refuses a quote recorded twice; an index on ts serves all-symbol ranges; one on (symbol,
 /// sequence) finds a symbol's highest sequence at start without a scan (3.7 s for 3 million rows
-/// without it). Rows come back in (ts, rowid) order, rowid being insertion order.
+/// without it) and what a resuming client missed (<see cref="RecordingStore.ReadAfter"/>). It costs
+/// about a sixth of a bulk insert's time (docs/benchmarks.md). Rows come back in (ts, rowid) order,
+/// rowid being insertion order.
 /// </remarks>
 public sealed class SqliteEngine(string path) : IRecordingEngine
 {
