@@ -33,6 +33,8 @@ if (!app.ConfigurationIsValid())
     return StartupExtensions.ConfigurationError;
 }
 
+// Outermost: a failure anywhere answers problem details (503 while the recording's database is down).
+app.UseExceptionHandler();
 app.UseTickerSecurity();
 // CORS before the refusal while stopping, so a page on another origin reads that 503 and its
 // Retry-After instead of a CORS failure.

@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.SignalR;
+using TickerService.Server.Recording;
 using TickerService.Market;
 
 namespace TickerService.Server.Hub;
@@ -7,11 +8,12 @@ namespace TickerService.Server.Hub;
 /// Where a hub call's failure is sorted: a client's mistake (a <see cref="ClientRequestException"/>,
 /// arguments the protocol could not read) becomes a <see cref="HubException"/>, whose message
 /// SignalR passes to the client, and a rate-limited line in <see cref="ClientErrorLog"/>; anything
-/// else is the server's fault and is logged here at Error with its stack trace. SignalR's own
+/// else is the server's fault and is logged here at Error with its stack trace, except the
+/// recording's database being unavailable, which the caller is told as such (<see cref="RecordingOutage"/>). SignalR's own
 /// entry for a failed call (an Error with the stack, for every exception) is filtered out in
 /// appsettings.json, since this filter logs each failure once, at the level it deserves.
 /// </summary>
-internal sealed partial class ClientErrorFilter(ClientErrorLog clientErrors, ILogger<ClientErrorFilter> logger) : IHubFilter
+internal sealed partial class ClientErrorFilter(ClientErrorLog clientErrors, RecordingOutage outage, ILogger<ClientErrorFilter> logger) : IHubFilter
 {
     public async ValueTask<object?> InvokeMethodAsync(
         HubInvocationContext invocationContext,
@@ -34,6 +36,10 @@ internal sealed partial class ClientErrorFilter(ClientErrorLog clientErrors, ILo
         {
             clientErrors.Refused(invocationContext.Context, method, exception.Message);
             throw;
+        }
+        catch (Exception exception) when (outage.Explains(exception, $"Hub method {method}"))
+        {
+            throw new HubException(RecordingOutage.Message);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -23,6 +23,7 @@ public sealed class QuoteResumer(
     QuoteBroadcaster broadcaster,
     QuoteRecorder recorder,
     RecordingStore store,
+    RecordingOutage outage,
     IOptions<TickerOptions> options)
 {
     private LimitOptions Limits => options.Value.Limits;
@@ -59,13 +60,14 @@ public sealed class QuoteResumer(
         List<Quote> quotes;
         var complete = true;
         var floor = new Dictionary<string, long>(StringComparer.Ordinal);
+        var unread = new HashSet<string>(StringComparer.Ordinal);
         try
         {
             broadcaster.Subscribe(connectionId, symbols, Limits.MaxSymbolsPerConnection);
             var missed = after.Count == 0
                 ? []
                 : recorder.Enabled
-                    ? await recorder.ReadWithUnflushedAsync(unflushed => Missed(after, unflushed), cancellationToken).ConfigureAwait(false)
+                    ? await recorder.ReadWithUnflushedAsync(unflushed => Missed(after, unflushed, unread), cancellationToken).ConfigureAwait(false)
                     : [];
             quotes = [];
             foreach (var index in symbols.Indices())
@@ -141,6 +143,15 @@ public sealed class QuoteResumer(
                 expected[quote.Symbol] = quote.Sequence;
             }
         }
+        // A symbol whose recording could not be read and that got nothing back: a gap if the feed
+        // has gone past what the client saw (its next live quote would skip the missed ones).
+        foreach (var symbol in unread)
+        {
+            if (expected[symbol] == after[symbol] && catalog.TryGetIndex(symbol, out var index) && cache.Get(index)?.Sequence > after[symbol])
+            {
+                complete = false;
+            }
+        }
         return new ResumeResult([.. quotes], complete);
     }
 
@@ -151,13 +162,28 @@ public sealed class QuoteResumer(
         : a.Sequence != b.Sequence ? a.Sequence.CompareTo(b.Sequence)
         : string.CompareOrdinal(a.Symbol, b.Symbol);
 
+    // With the recording's database down the client still gets live quotes and the unflushed ones,
+    // and the answer says it is not complete (the symbol is noted as unread).
+    private List<Quote> ReadAfter(string symbol, long last, HashSet<string> unread)
+    {
+        try
+        {
+            return store.ReadAfter(symbol, last, Limits.MaxResumeQuotes + 1);
+        }
+        catch (Exception exception) when (outage.Explains(exception, "Resume"))
+        {
+            unread.Add(symbol);
+            return [];
+        }
+    }
+
     // Flush gate held: the recording and the unflushed quotes together, per symbol, by sequence, one past the limit at most.
-    private Dictionary<string, List<Quote>> Missed(Dictionary<string, long> after, IReadOnlyList<Quote> unflushed)
+    private Dictionary<string, List<Quote>> Missed(Dictionary<string, long> after, IReadOnlyList<Quote> unflushed, HashSet<string> unread)
     {
         var missed = new Dictionary<string, List<Quote>>(StringComparer.Ordinal);
         foreach (var (symbol, last) in after)
         {
-            var recorded = store.ReadAfter(symbol, last, Limits.MaxResumeQuotes + 1);
+            var recorded = ReadAfter(symbol, last, unread);
             var top = recorded.Count > 0 ? recorded[^1].Sequence : last;
             foreach (var quote in unflushed)
             {

@@ -33,6 +33,12 @@ public interface IRecordingEngine
     bool IsDuplicate(DbException exception);
 
     /// <summary>
+    /// Whether the database could not be reached or could not do the work just now (down, unreachable,
+    /// locked, out of space), rather than refusing the statement: the caller is told to try again later.
+    /// </summary>
+    bool IsUnavailable(DbException exception);
+
+    /// <summary>
     /// Makes imports wait for each other until the connection's transaction ends: an import's check
     /// and its insert must see no other import between them, from any node sharing the store.
     /// </summary>

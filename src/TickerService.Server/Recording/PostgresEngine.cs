@@ -89,6 +89,11 @@ public sealed class PostgresEngine : IRecordingEngine
 
     public bool IsDuplicate(DbException exception) => exception is PostgresException { SqlState: PostgresErrorCodes.UniqueViolation };
 
+    // Npgsql's own judgement (a broken or refused connection, a timeout, a server out of connections
+    // or resources), and the server shutting down under a query (class 57P).
+    public bool IsUnavailable(DbException exception) =>
+        exception is NpgsqlException { IsTransient: true } || exception is PostgresException { SqlState: ['5', '7', 'P', ..] };
+
     public void LockImports(DbConnection connection)
     {
         using var command = connection.CreateCommand();

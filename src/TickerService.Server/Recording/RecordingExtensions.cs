@@ -25,6 +25,8 @@ public static class RecordingExtensions
             return new SqliteEngine(Path.GetFullPath(recording.Path, root));
         });
         services.AddSingleton(sp => new RecordingStore(sp.GetRequiredService<IRecordingEngine>()));
+        services.AddSingleton<RecordingOutage>();
+        services.AddExceptionHandler<RecordingOutageHandler>();
         services.AddSingleton<QuoteRecorder>();
         services.AddSingleton<InstrumentRegistry>();
         services.AddSingleton<RecordingImporter>();

@@ -49,6 +49,26 @@ public sealed class RecordingStore(IRecordingEngine engine)
     /// <summary>Opens (creating if needed) a connection for writing, with the schema in place.</summary>
     public RecordingConnection OpenForWriting() => new(engine.OpenForWriting(), engine);
 
+    /// <summary>
+    /// Whether <paramref name="exception"/> (or one it wraps) says the database is unavailable just
+    /// now (<see cref="IRecordingEngine.IsUnavailable"/>), not that a statement was wrong.
+    /// </summary>
+    public bool IsUnavailable(Exception exception)
+    {
+        for (Exception? e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is DbException db && engine.IsUnavailable(db))
+            {
+                return true;
+            }
+            if (e is AggregateException aggregate && aggregate.InnerExceptions.Any(IsUnavailable))
+            {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /// <summary>A connection for reads, or null when nothing was ever recorded (no SQLite file; none is created by asking).</summary>
     public RecordingConnection? OpenForReading() => engine.Exists ? new(engine.OpenForReading(), engine) : null;
 

@@ -136,6 +136,11 @@ public sealed class SqliteEngine(string path) : IRecordingEngine
     // SQLITE_CONSTRAINT: the unique (symbol, ts, sequence) index.
     public bool IsDuplicate(DbException exception) => exception is SqliteException { SqliteErrorCode: 19 };
 
+    // SQLITE_BUSY and _LOCKED (another writer past busy_timeout), _IOERR, _FULL and _CANTOPEN (the
+    // disk or the file); an extended code keeps its primary one in the low byte.
+    public bool IsUnavailable(DbException exception) =>
+        exception is SqliteException sqlite && (sqlite.SqliteErrorCode & 0xFF) is raw.SQLITE_BUSY or raw.SQLITE_LOCKED or raw.SQLITE_IOERR or raw.SQLITE_FULL or raw.SQLITE_CANTOPEN;
+
     // One process writes a file, and the importer lets one import run at a time.
     public void LockImports(DbConnection connection)
     {

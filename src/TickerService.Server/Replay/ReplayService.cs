@@ -22,6 +22,7 @@ public sealed class ReplayService(
     IScheduler scheduler,
     TimeProvider time,
     IOptions<TickerOptions> options,
+    RecordingOutage outage,
     ILogger<ReplayService> logger)
 {
     public const int MaxReplayIdLength = 64;
@@ -114,6 +115,10 @@ public sealed class ReplayService(
     private HubException Failed(string id, Exception exception)
     {
         var shown = ClientText.Printable(id, MaxReplayIdLength);
+        if (outage.Explains(exception, $"Replay {shown}"))
+        {
+            return new HubException($"The replay '{shown}' stopped. {RecordingOutage.Message}");
+        }
         logger.LogError(exception, "Replay {ReplayId} stopped: it could not play on", shown);
         return new HubException($"The replay '{shown}' stopped: the server could not play the recording on. Start it again, or report it if it happens again.");
     }

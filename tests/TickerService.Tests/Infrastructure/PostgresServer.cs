@@ -12,7 +12,9 @@ namespace TickerService.Tests.Infrastructure;
 /// instance per test class (a class fixture, started on first use), a fresh database per test.
 /// Missing PostgreSQL skips the test with the reason locally and fails it in CI (CI=true).
 /// </summary>
-/// <remarks>fsync is off: these tests kill the service's nodes, never PostgreSQL, and it starts and writes faster.</remarks>
+/// <remarks>fsync is off: it starts and writes faster, and no test crashes the machine (an immediate
+/// shutdown, <see cref="Stop"/>, leaves the written pages in the operating system's cache, and the
+/// restart recovers from its WAL).</remarks>
 public sealed class PostgresServer : IDisposable
 {
     private readonly Lock _gate = new();
@@ -45,22 +47,34 @@ public sealed class PostgresServer : IDisposable
             return;
         }
         NpgsqlConnection.ClearAllPools();
-        var pidFile = Path.Combine(_folder, "data", "postmaster.pid");
+        Stop();
+        TempFolder.Delete(_folder);
+    }
+
+    /// <summary>
+    /// Stops the server as an outage would (immediate shutdown: every connection is cut), its data
+    /// kept; <see cref="Restart"/> brings it back on the same port.
+    /// </summary>
+    public void Stop()
+    {
+        var pidFile = Path.Combine(_folder!, "data", "postmaster.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture, out var pid))
         {
             try
             {
                 using var postmaster = Process.GetProcessById(pid);
                 Run("kill", ["-QUIT", pid.ToString(CultureInfo.InvariantCulture)], asPostgres: false);
-                postmaster.WaitForExit(TimeSpan.FromSeconds(10));
+                Assert.True(postmaster.WaitForExit(TimeSpan.FromSeconds(30)), "PostgreSQL did not stop.");
             }
             catch (ArgumentException)
             {
                 // Gone already.
             }
         }
-        TempFolder.Delete(_folder);
     }
+
+    /// <summary>Starts the server again after <see cref="Stop"/>, on its port and data (waits until it accepts connections).</summary>
+    public void Restart() => StartServer(FindBin()!, _folder!);
 
     private string ConnectionString(string database) =>
         $"Host=127.0.0.1;Port={_port};Username=postgres;Database={database};Pooling=true;Timeout=15;Command Timeout=30";
@@ -81,12 +95,16 @@ public sealed class PostgresServer : IDisposable
         }
         _port = TickerServer.FreePort();
         Run(Path.Combine(bin!, "initdb"), ["-D", data, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync", "--no-instructions"], asPostgres: true);
-        Run(Path.Combine(bin!, "pg_ctl"),
-            ["-D", data, "-l", Path.Combine(folder, "log"), "-w", "-t", "60", "-o",
-                $"-p {_port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", "start"],
-            asPostgres: true);
+        StartServer(bin!, folder);
         return folder;
     }
+
+    // pg_ctl -w returns once the server accepts connections.
+    private void StartServer(string bin, string folder) =>
+        Run(Path.Combine(bin, "pg_ctl"),
+            ["-D", Path.Combine(folder, "data"), "-l", Path.Combine(folder, "log"), "-w", "-t", "60", "-o",
+                $"-p {_port} -k {folder} -c listen_addresses=127.0.0.1 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=200", "start"],
+            asPostgres: true);
 
     // As the postgres user when the tests run as root: PostgreSQL refuses to run as root.
     private static void Run(string executable, IReadOnlyList<string> arguments, bool asPostgres)
