@@ -34,6 +34,7 @@ public sealed class RecordingOutageTests(PostgresServer postgres) : IClassFixtur
             .WithPostgres(postgres.CreateDatabase())
             .WithServices(services => services.AddSingleton<ILoggerProvider>(logs));
         var bars = RegistryTests.Bars(10, new DateTime(2020, 1, 2, 0, 0, 0, DateTimeKind.Utc), TimeSpan.FromDays(1), dateOnly: true);
+        var more = RegistryTests.Bars(5, new DateTime(2020, 2, 3, 0, 0, 0, DateTimeKind.Utc), TimeSpan.FromDays(1), dateOnly: true);
         await PriceBarImportTests.ImportAsync(server, "format=bars&symbol=OUT", bars, HttpStatusCode.OK);
         using var http = server.Http();
         Assert.Equal(10, (await http.GetFromJsonAsync<Quote[]>(History))!.Length);
@@ -61,6 +62,8 @@ public sealed class RecordingOutageTests(PostgresServer postgres) : IClassFixtur
             {
                 Assert.Equal(HttpStatusCode.ServiceUnavailable, latest.StatusCode);
             }
+            var refused = await PriceBarImportTests.ImportAsync(server, "format=bars&symbol=OUT", more, HttpStatusCode.ServiceUnavailable);
+            Assert.Equal(RecordingOutage.Message, refused.GetProperty("detail").GetString());
 
             var replay = await Assert.ThrowsAsync<HubException>(() => ReplayAsync(client));
             Assert.Contains(RecordingOutage.Message, replay.Message);
@@ -91,6 +94,9 @@ public sealed class RecordingOutageTests(PostgresServer postgres) : IClassFixtur
         await AnswersAsync(http, History);
         Assert.Equal(10, (await http.GetFromJsonAsync<Quote[]>(History))!.Length);
         Assert.Equal(10, (await ReplayAsync(client)).Count);
+        // The refused import wrote nothing, and goes in now.
+        await PriceBarImportTests.ImportAsync(server, "format=bars&symbol=OUT", more, HttpStatusCode.OK);
+        Assert.Equal(15, (await http.GetFromJsonAsync<Quote[]>(History))!.Length);
 
         // Told as Warnings naming the database, never an Error with a stack trace; the recorder's
         // own Error ("Recording to ... failed") is the one line an operator must act on.
