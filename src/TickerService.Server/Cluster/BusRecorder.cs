@@ -15,11 +15,16 @@ namespace TickerService.Server.Cluster;
 /// per tick for the cluster instead of one per node, and the cursor says exactly where recording
 /// stopped. The unique key (symbol, sequence) with ON CONFLICT DO NOTHING stays as a safety net.
 /// The stream is capped (<c>Ticker:Cluster:StreamLength</c>): a store unwritable for longer than
-/// the stream holds loses the entries trimmed meanwhile.
+/// the stream holds loses the entries trimmed meanwhile. That is told, once a gap, as a Warning
+/// naming where (<see cref="StreamTrim"/>): the recording cannot get them back, but whoever reads
+/// it must know it has a hole.
 /// </remarks>
-internal sealed class BusRecorder(BusConnections connections, ClusterKeys keys, ClusterState state) : ISharedRecording
+internal sealed partial class BusRecorder(BusConnections connections, ClusterKeys keys, ClusterState state, ILogger<BusRecorder> logger) : ISharedRecording
 {
     private const int Page = 500;
+
+    // The cursor whose gap was told, so one gap is one line.
+    private (long Ms, long Seq) _told;
 
     public bool Leading => state.IsLeader;
 
@@ -31,8 +36,10 @@ internal sealed class BusRecorder(BusConnections connections, ClusterKeys keys, 
         StreamEntry[] entries;
         try
         {
+            var redis = connections.Commands.GetDatabase();
+            TellTrimmed(redis, (ms, seq));
             // The smallest id after the cursor: XRANGE's start is inclusive.
-            entries = connections.Commands.GetDatabase().StreamRange(keys.Quotes, $"{ms}-{seq + 1}", "+", Page);
+            entries = redis.StreamRange(keys.Quotes, $"{ms}-{seq + 1}", "+", Page);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
@@ -55,4 +62,16 @@ internal sealed class BusRecorder(BusConnections connections, ClusterKeys keys, 
         transaction.Commit();
         return (quotes.Count, entries.Length == Page);
     }
+
+    private void TellTrimmed(IDatabase redis, (long Ms, long Seq) cursor)
+    {
+        if (cursor != _told && StreamTrim.StartsAfter(redis, keys.Quotes, cursor) is { } oldest)
+        {
+            _told = cursor;
+            LogTrimmed($"{cursor.Ms}-{cursor.Seq}", $"{oldest.Ms}-{oldest.Seq}");
+        }
+    }
+
+    [LoggerMessage(1, LogLevel.Warning, "The quote bus was trimmed past the recording: it now starts at {Oldest}, after the last entry recorded, {Cursor}. Quotes published between them, if any, were not recorded, and the recording has a gap there (the store was unwritable for about Ticker:Cluster:StreamLength ticks or longer, or Redis restarted empty)")]
+    private partial void LogTrimmed(string cursor, string oldest);
 }
