@@ -12,9 +12,8 @@ namespace TickerService.Tests.Infrastructure;
 /// instance per test class (a class fixture, started on first use), a fresh database per test.
 /// Missing PostgreSQL skips the test with the reason locally and fails it in CI (CI=true).
 /// </summary>
-/// <remarks>fsync is off: it starts and writes faster, and no test crashes the machine (an immediate
-/// shutdown, <see cref="Stop"/>, leaves the written pages in the operating system's cache, and the
-/// restart recovers from its WAL).</remarks>
+/// <remarks>fsync and synchronous_commit are off: it starts and writes faster, and no test crashes
+/// the machine or needs the data after an immediate shutdown (<see cref="Stop"/> is a fast one).</remarks>
 public sealed class PostgresServer : IDisposable
 {
     private readonly Lock _gate = new();
@@ -47,15 +46,20 @@ public sealed class PostgresServer : IDisposable
             return;
         }
         NpgsqlConnection.ClearAllPools();
-        Stop();
+        Kill();
         TempFolder.Delete(_folder);
     }
 
     /// <summary>
-    /// Stops the server as an outage would (immediate shutdown: every connection is cut), its data
-    /// kept; <see cref="Restart"/> brings it back on the same port.
+    /// Stops the server for an outage: every connection is cut (a fast shutdown), what was committed
+    /// is kept (an immediate one could lose the last commits, synchronous_commit being off);
+    /// <see cref="Restart"/> brings it back on the same port.
     /// </summary>
-    public void Stop()
+    public void Stop() =>
+        Run(Path.Combine(FindBin()!, "pg_ctl"), ["-D", Path.Combine(_folder!, "data"), "-m", "fast", "-w", "-t", "60", "stop"], asPostgres: true);
+
+    // Immediate shutdown by the process id (SIGQUIT), for the end of the tests.
+    private void Kill()
     {
         var pidFile = Path.Combine(_folder!, "data", "postmaster.pid");
         if (File.Exists(pidFile) && int.TryParse(File.ReadLines(pidFile).First(), CultureInfo.InvariantCulture, out var pid))
