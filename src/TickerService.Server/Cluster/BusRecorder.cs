@@ -16,8 +16,14 @@ namespace TickerService.Server.Cluster;
 /// stopped. The unique key (symbol, sequence) with ON CONFLICT DO NOTHING stays as a safety net.
 /// The stream is capped (<c>Ticker:Cluster:StreamLength</c>): a store unwritable for longer than
 /// the stream holds loses the entries trimmed meanwhile. That is told, once a gap, as a Warning
-/// naming where (<see cref="StreamTrim"/>): the recording cannot get them back, but whoever reads
-/// it must know it has a hole.
+/// naming where: the recording cannot get them back, but whoever reads it must know it has a hole.
+/// Redis trims from the oldest entry on, so while the cursor's own entry is still in the stream
+/// nothing after it is gone; the read starts at the cursor (XRANGE is inclusive) to see that in
+/// the same round trip. Once it is gone, entries between it and the oldest one left, if there
+/// were any, were trimmed unrecorded (or lost with a Redis that restarted empty): ids cannot say
+/// whether there were, except that none fits between an id and the next number of the same
+/// millisecond, and Redis 7's <c>XINFO STREAM</c> cannot either (its <c>max-deleted-entry-id</c>
+/// follows XDEL, not trimming).
 /// </remarks>
 internal sealed partial class BusRecorder(BusConnections connections, ClusterKeys keys, ClusterState state, ILogger<BusRecorder> logger) : ISharedRecording
 {
@@ -32,18 +38,29 @@ internal sealed partial class BusRecorder(BusConnections connections, ClusterKey
     {
         var stream = (string)keys.Quotes!;
         using var transaction = connection.BeginTransaction();
-        var (ms, seq) = StreamCursor.Lock(connection, stream);
-        StreamEntry[] entries;
+        var cursor = StreamCursor.Lock(connection, stream);
+        // (0, 0): nothing recorded from this stream yet, everything it holds is to come.
+        var recorded = cursor != (0, 0);
+        StreamEntry[] read;
         try
         {
-            var redis = connections.Commands.GetDatabase();
-            TellTrimmed(redis, (ms, seq));
-            // The smallest id after the cursor: XRANGE's start is inclusive.
-            entries = redis.StreamRange(keys.Quotes, $"{ms}-{seq + 1}", "+", Page);
+            read = connections.Commands.GetDatabase().StreamRange(keys.Quotes, recorded ? $"{cursor.Ms}-{cursor.Seq}" : "0-1", "+", Page);
         }
         catch (Exception exception) when (exception is RedisException or TimeoutException)
         {
             throw new IOException($"The quote bus could not be read: {exception.Message}", exception);
+        }
+        var entries = read.AsSpan();
+        if (recorded && entries.Length > 0)
+        {
+            if (StreamCursor.Parse(entries[0].Id!) is var oldest && oldest == cursor)
+            {
+                entries = entries[1..]; // recorded already
+            }
+            else
+            {
+                TellTrimmed(cursor, oldest);
+            }
         }
         if (entries.Length == 0)
         {
@@ -60,12 +77,13 @@ internal sealed partial class BusRecorder(BusConnections connections, ClusterKey
         RecordingStore.InsertInTransaction(connection, quotes, ignoreDuplicates: true);
         StreamCursor.Move(connection, stream, entries[^1].Id!);
         transaction.Commit();
-        return (quotes.Count, entries.Length == Page);
+        return (quotes.Count, read.Length == Page);
     }
 
-    private void TellTrimmed(IDatabase redis, (long Ms, long Seq) cursor)
+    // The stream starts after the cursor: a gap, unless the oldest entry is the id right after it.
+    private void TellTrimmed((long Ms, long Seq) cursor, (long Ms, long Seq) oldest)
     {
-        if (cursor != _told && StreamTrim.StartsAfter(redis, keys.Quotes, cursor) is { } oldest)
+        if (cursor != _told && oldest.CompareTo((cursor.Ms, cursor.Seq + 1)) > 0)
         {
             _told = cursor;
             LogTrimmed($"{cursor.Ms}-{cursor.Seq}", $"{oldest.Ms}-{oldest.Seq}");

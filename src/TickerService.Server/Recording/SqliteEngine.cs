@@ -134,7 +134,7 @@ public sealed class SqliteEngine(string path) : IRecordingEngine
     }
 
     // SQLITE_CONSTRAINT: the unique (symbol, ts, sequence) index.
-    public bool IsDuplicate(DbException exception) => exception is SqliteException { SqliteErrorCode: 19 };
+    public bool IsDuplicate(DbException exception) => exception is SqliteException { SqliteErrorCode: raw.SQLITE_CONSTRAINT };
 
     // SQLITE_BUSY and _LOCKED (another writer past busy_timeout), _IOERR, _FULL and _CANTOPEN (the
     // disk or the file); an extended code keeps its primary one in the low byte.

@@ -164,15 +164,6 @@ public sealed class RecordingOutageTests(PostgresServer postgres) : IClassFixtur
         }
     }
 
-    private static async Task<List<Quote>> ReplayAsync(QuoteClient client)
-    {
-        var request = new ReplayRequest { Symbols = ["OUT"], From = new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), Speed = 0, ReplayId = $"out-{Guid.NewGuid():N}" };
-        var quotes = new List<Quote>();
-        using var cancel = new CancellationTokenSource(TickerServer.Timeout);
-        await foreach (var quote in client.Connection.StreamAsync<Quote>("Replay", request, cancel.Token))
-        {
-            quotes.Add(quote);
-        }
-        return quotes;
-    }
+    private static Task<List<Quote>> ReplayAsync(QuoteClient client) =>
+        PriceBarImportTests.ReplayAsync(client, ["OUT"], new DateTime(2020, 1, 1, 0, 0, 0, DateTimeKind.Utc), $"out-{Guid.NewGuid():N}");
 }

@@ -294,9 +294,10 @@ public class PriceBarImportTests : IDisposable
         return JsonSerializer.Deserialize<JsonElement>(text);
     }
 
-    private static async Task<List<Quote>> ReplayAsync(QuoteClient client, string[] symbols)
+    /// <summary>Everything recorded of <paramref name="symbols"/> from <paramref name="from"/> (default: 2008) on, as fast as it goes.</summary>
+    internal static async Task<List<Quote>> ReplayAsync(QuoteClient client, string[] symbols, DateTime? from = null, string replayId = "bars")
     {
-        var request = new ReplayRequest { Symbols = symbols, From = new DateTime(2008, 1, 1, 0, 0, 0, DateTimeKind.Utc), Speed = 0, ReplayId = "bars" };
+        var request = new ReplayRequest { Symbols = symbols, From = from ?? new DateTime(2008, 1, 1, 0, 0, 0, DateTimeKind.Utc), Speed = 0, ReplayId = replayId };
         var quotes = new List<Quote>();
         using var cancel = new CancellationTokenSource(TickerServer.Timeout);
         await foreach (var quote in client.Connection.StreamAsync<Quote>("Replay", request, cancel.Token))
