@@ -5,7 +5,8 @@
 #   default SERVER_DLL: a Release build (dotnet publish or build output of src/TickerService.Server)
 set -euo pipefail
 cd "$(dirname "$0")/../.."
-dll=${1:-src/TickerService.Server/bin/Release/net10.0/TickerService.Server.dll}
+source bench/fanout/targets.sh # SERVER_DLL's default and answers()
+dll=${1:-$SERVER_DLL}
 port=${PORT:-5799}
 csv=${CSV:-/tmp/ticker-minute-bars.csv}
 [[ -s $csv ]] || python3 bench/import/minute-bars.py >"$csv"
@@ -13,7 +14,7 @@ dir=$(mktemp -d /tmp/cold-import.XXXXXX)
 trap 'kill $pid 2>/dev/null || true; wait $pid 2>/dev/null || true; rm -rf "$dir"' EXIT
 dotnet "$dll" --urls "http://127.0.0.1:$port" --Ticker:AdminKey=k --Ticker:Recording:Path="$dir/t.db" >"$dir/log" 2>&1 &
 pid=$!
-for _ in $(seq 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+answers "http://127.0.0.1:$port/healthz" || { echo "the server did not start: $(tail -5 "$dir/log")" >&2; exit 1; }
 sleep 2 # past the start-up's own work
 for symbol in MINUTE MINUTE2; do
   t=$(curl -s -o "$dir/response" -w "%{time_total}" -X POST -H "X-Admin-Key: k" -H "Content-Type: text/csv" \
